@@ -1,0 +1,15 @@
+import type { MigrationDefinition } from '../src/kernel/db/database.ts';
+import { KernelOutbox } from './0001-kernel-outbox.ts';
+import { CreateUsers } from './0002-users.ts';
+import { CreateAuth } from './0003-auth.ts';
+import { CreateAddresses } from './0004-addresses.ts';
+import { CreateRolesAuditApiKeys } from './0005-roles-audit-api-keys.ts';
+
+/** Core's migrations, in the order they run. Plugins' migrations run after these, in config order. */
+export const coreMigrations: MigrationDefinition[] = [
+  { name: 'core/0001-kernel-outbox', class: KernelOutbox },
+  { name: 'core/0002-users', class: CreateUsers },
+  { name: 'core/0003-auth', class: CreateAuth },
+  { name: 'core/0004-addresses', class: CreateAddresses },
+  { name: 'core/0005-roles-audit-api-keys', class: CreateRolesAuditApiKeys },
+];

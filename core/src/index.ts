@@ -1,0 +1,47 @@
+/**
+ * @cartwright/core — the public API for merchants (config) and plugin authors (plugins, routes,
+ * hooks, events, jobs). Plugins import only from here, never from internal paths.
+ */
+export { createCommerce, type Commerce, type StartOptions, type StartedServer } from './kernel/commerce.ts';
+export { defineConfig, type CommerceConfigInput, type RuntimeConfig, type PluginReference } from './kernel/config/define-config.ts';
+export { ConfigError, validateConfig, type ConfigIssue } from './kernel/config/validate-config.ts';
+export { loadConfigFile, findConfigFile, CONFIG_FILE_NAMES } from './kernel/config/load-config.ts';
+export {
+  definePlugin,
+  isPluginInstance,
+  type PluginApi,
+  type PluginInstance,
+  type PluginDefinition,
+  type PluginFactory,
+  type PluginOptionsInput,
+  type AdminExtension,
+  type Seeder,
+  type SeedContext,
+  type SeedDataHandler,
+  type ServiceLifetime,
+} from './kernel/plugin.ts';
+export { PluginError } from './kernel/plugin-registry.ts';
+export type { Cradle, Actor, CommerceContainer } from './kernel/container.ts';
+export { AppError, defineErrorCodes, KernelErrors, problemType, registeredErrorCodes, type FieldIssue } from './kernel/errors.ts';
+export { defineRoute, reply, type RouteDefinition, type RouteRequest, type RouteSchema, type HttpMethod } from './kernel/http/route.ts';
+export type { EventMap, EventName, EventPayload, DeliveredEvent } from './kernel/events/event-map.ts';
+export type { EventHandler, SubscriberContext } from './kernel/events/event-bus.ts';
+export { EventBus } from './kernel/events/event-bus.ts';
+export { veto, HookRegistry, type HookMap, type HookFilter, type HookName } from './kernel/events/hooks.ts';
+export type { JobHandler, JobOptions, JobContext } from './kernel/jobs/job-scheduler.ts';
+export type { Database, MigrationDefinition, EntityDefinition } from './kernel/db/database.ts';
+export { newId } from './kernel/ids.ts';
+export type { RouteAccess, Authenticator, Credentials } from './kernel/http/access.ts';
+export { hasPermission } from './kernel/http/access.ts';
+export type { UserService, CreateUserInput, CreatedUser } from './modules/users/user.service.ts';
+export type { UserRecord, UserRole } from './modules/users/user.entity.ts';
+export type { SessionService, TokenPair, ClientInfo } from './modules/auth/session.service.ts';
+export type { NotificationRequest } from './modules/notifications/notification.events.ts';
+export { CORE_VERSION } from './kernel/version.ts';
+export type { Logger } from './kernel/logger.ts';
+/** Migrations are MikroORM migrations: extend this class and list it with `api.migrations()`. */
+export { Migration } from '@mikro-orm/migrations';
+/** Entities are MikroORM `defineEntity` schemas; re-exported so plugins use core's exact MikroORM version. */
+export { defineEntity, p } from '@mikro-orm/core';
+export type { EntityManager } from '@mikro-orm/sql';
+export { Type, type Static, type TSchema } from 'typebox';

@@ -1,0 +1,164 @@
+import { Type, type Static } from 'typebox';
+
+/** A counter's allowance: `points` attempts per `duration` seconds, then refused for `blockDuration` seconds (0: until the window ends). */
+function rateLimit(points: number, duration: number, blockDuration: number) {
+  return Type.Object(
+    {
+      points: Type.Integer({ minimum: 1, default: points }),
+      duration: Type.Integer({ minimum: 1, default: duration }),
+      blockDuration: Type.Integer({ minimum: 0, default: blockDuration }),
+    },
+    { additionalProperties: false, default: {} },
+  );
+}
+
+/**
+ * The JSON Schema of the core configuration. Defaults live here and only here: validation fills
+ * them in, so the runtime config is always complete.
+ */
+export const CoreConfigSchema = Type.Object(
+  {
+    store: Type.Object(
+      {
+        name: Type.String({ minLength: 1, default: 'Cartwright store' }),
+        /** Orders and reports are stamped in this zone. */
+        timezone: Type.String({ default: 'UTC' }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    http: Type.Object(
+      {
+        port: Type.Integer({ minimum: 0, maximum: 65535, default: 9000 }),
+        host: Type.String({ default: '0.0.0.0' }),
+        /** Largest accepted request body, in bytes. */
+        bodyLimit: Type.Integer({ minimum: 1, default: 1_048_576 }),
+        /** Trust X-Forwarded-* headers (behind a load balancer). */
+        trustProxy: Type.Boolean({ default: false }),
+        /** Time given to in-flight requests on SIGTERM before connections are cut, in ms. */
+        shutdownTimeout: Type.Integer({ minimum: 0, default: 10_000 }),
+        cors: Type.Object(
+          {
+            /** Allowed origins; empty allows none (server-to-server only), `*` allows all. */
+            origins: Type.Array(Type.String(), { default: [] }),
+            credentials: Type.Boolean({ default: false }),
+          },
+          { additionalProperties: false, default: {} },
+        ),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    database: Type.Object(
+      {
+        /** PostgreSQL connection URL. Unset: the embedded database (PGlite). */
+        url: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+        /** Where the embedded database keeps its files; `memory://` keeps nothing. */
+        dataDir: Type.String({ default: './.cartwright/data' }),
+        /** Apply pending migrations at start. Defaults to on for the embedded database only. */
+        autoMigrate: Type.Optional(Type.Boolean()),
+        poolSize: Type.Integer({ minimum: 1, default: 10 }),
+        debug: Type.Boolean({ default: false }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    events: Type.Object(
+      {
+        /**
+         * Deliveries of one event to one subscriber before it is marked failed. With the default
+         * delays the attempts span 20 to 40 minutes (jitter), enough to ride out a restart or a short outage.
+         */
+        maxAttempts: Type.Integer({ minimum: 1, default: 12 }),
+        /** First retry delay; each further retry doubles it (with jitter), in ms. */
+        retryBaseDelay: Type.Integer({ minimum: 1, default: 2_000 }),
+        /** Longest retry delay, in ms. */
+        retryMaxDelay: Type.Integer({ minimum: 1, default: 600_000 }),
+        /** How long a claimed delivery is hidden from other dispatchers (a crashed one's claims come back after it), in ms. */
+        leaseDuration: Type.Integer({ minimum: 1_000, default: 60_000 }),
+        /** How often the dispatcher looks for due outbox rows when nothing woke it, in ms. */
+        pollInterval: Type.Integer({ minimum: 10, default: 1_000 }),
+        batchSize: Type.Integer({ minimum: 1, default: 50 }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    jobs: Type.Object(
+      {
+        enabled: Type.Boolean({ default: true }),
+        /** How often workers look for due jobs, in ms. */
+        processEvery: Type.Integer({ minimum: 10, default: 5_000 }),
+        maxConcurrency: Type.Integer({ minimum: 1, default: 10 }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    auth: Type.Object(
+      {
+        /** Lifetime of an access token (JWT), in seconds. */
+        accessTokenTtl: Type.Integer({ minimum: 60, maximum: 86_400, default: 900 }),
+        /** Lifetime of a session's refresh token, in seconds; each refresh issues a new one. */
+        refreshTokenTtl: Type.Integer({ minimum: 300, default: 2_592_000 }),
+        /** How long an email verification link stays valid, in seconds. */
+        verificationTokenTtl: Type.Integer({ minimum: 300, default: 172_800 }),
+        /** How long a password reset link stays valid, in seconds. */
+        resetTokenTtl: Type.Integer({ minimum: 60, maximum: 86_400, default: 1_800 }),
+        jwt: Type.Object(
+          {
+            /**
+             * Pinned: tokens signed with any other algorithm (or `none`) are refused. (EdDSA is not
+             * offered: jsonwebtoken, which passport-jwt verifies with, does not implement it.)
+             */
+            algorithm: Type.Union([Type.Literal('HS256'), Type.Literal('RS256'), Type.Literal('ES256')], { default: 'HS256' }),
+            /** HS256 key, at least 32 characters; from `JWT_SECRET`. */
+            secret: Type.Optional(Type.String({ minLength: 32 })),
+            /** RS256/ES256 private key (PEM); from `JWT_PRIVATE_KEY`. */
+            privateKey: Type.Optional(Type.String({ minLength: 1 })),
+            /** RS256/ES256 public key (PEM); from `JWT_PUBLIC_KEY`. */
+            publicKey: Type.Optional(Type.String({ minLength: 1 })),
+            issuer: Type.String({ minLength: 1, default: 'cartwright' }),
+            audience: Type.String({ minLength: 1, default: 'cartwright' }),
+          },
+          { additionalProperties: false, default: {} },
+        ),
+        /** Where the links in verification and reset emails point (the storefront's pages). */
+        storefrontUrl: Type.String({ default: 'http://localhost:3000' }),
+        /**
+         * Brute-force protection for sign-in and password reset: per client IP, and per account
+         * (failed sign-ins only; a success clears the account's count).
+         */
+        rateLimits: Type.Object(
+          {
+            /** `database` (the store's own database) or `redis` (`redisUrl`, for several API nodes under heavy load). */
+            store: Type.Union([Type.Literal('database'), Type.Literal('redis')], { default: 'database' }),
+            redisUrl: Type.Optional(Type.String({ pattern: '^rediss?://' })),
+            loginPerIp: rateLimit(30, 900, 900),
+            loginPerAccount: rateLimit(5, 900, 900),
+            passwordResetPerIp: rateLimit(10, 3600, 0),
+            passwordResetPerAccount: rateLimit(3, 3600, 0),
+          },
+          { additionalProperties: false, default: {} },
+        ),
+        /** Actions that need a verified email address. */
+        requireVerifiedEmailFor: Type.Array(Type.Union([Type.Literal('checkout'), Type.Literal('reviews')]), { default: [] }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    logging: Type.Object(
+      {
+        level: Type.Union(
+          [
+            Type.Literal('fatal'),
+            Type.Literal('error'),
+            Type.Literal('warn'),
+            Type.Literal('info'),
+            Type.Literal('debug'),
+            Type.Literal('trace'),
+            Type.Literal('silent'),
+          ],
+          { default: 'info' },
+        ),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    plugins: Type.Array(Type.Unknown(), { default: [] }),
+  },
+  { additionalProperties: false },
+);
+
+export type CoreConfig = Static<typeof CoreConfigSchema>;

@@ -1,0 +1,13 @@
+import type { PluginInstance } from '../kernel/plugin.ts';
+import { usersModule } from './users/index.ts';
+import { authModule } from './auth/index.ts';
+import { addressesModule } from './addresses/index.ts';
+import { auditModule } from './audit/index.ts';
+import { adminUsersModule } from './admin-users/index.ts';
+import { apiKeysModule } from './api-keys/index.ts';
+
+/**
+ * Core domain modules, loaded before any plugin, in this order. Each is a folder under
+ * `modules/<name>/` whose `index.ts` exports a module descriptor built with `definePlugin`.
+ */
+export const coreModules: PluginInstance<any>[] = [usersModule(), authModule(), auditModule(), adminUsersModule(), apiKeysModule(), addressesModule()];

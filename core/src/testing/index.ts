@@ -1,0 +1,8 @@
+/**
+ * Test helpers for Cartwright stores and plugins: a started store on a database of its own and an
+ * HTTP client. Use them with any test runner.
+ */
+export { createTestStore, type TestStore, type TestStoreOptions } from './test-store.ts';
+export { createTestDatabase, type TestDatabase } from './test-database.ts';
+export { TestClient, type TestResponse, type RequestOptions } from './http-client.ts';
+export { eventually } from './eventually.ts';
