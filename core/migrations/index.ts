@@ -4,6 +4,8 @@ import { CreateUsers } from './0002-users.ts';
 import { CreateAuth } from './0003-auth.ts';
 import { CreateAddresses } from './0004-addresses.ts';
 import { CreateRolesAuditApiKeys } from './0005-roles-audit-api-keys.ts';
+import { CreateMedia } from './0006-media.ts';
+import { CreateCatalog } from './0007-catalog.ts';
 
 /** Core's migrations, in the order they run. Plugins' migrations run after these, in config order. */
 export const coreMigrations: MigrationDefinition[] = [
@@ -12,4 +14,6 @@ export const coreMigrations: MigrationDefinition[] = [
   { name: 'core/0003-auth', class: CreateAuth },
   { name: 'core/0004-addresses', class: CreateAddresses },
   { name: 'core/0005-roles-audit-api-keys', class: CreateRolesAuditApiKeys },
+  { name: 'core/0006-media', class: CreateMedia },
+  { name: 'core/0007-catalog', class: CreateCatalog },
 ];

@@ -45,3 +45,4 @@ export { Migration } from '@mikro-orm/migrations';
 export { defineEntity, p } from '@mikro-orm/core';
 export type { EntityManager } from '@mikro-orm/sql';
 export { Type, type Static, type TSchema } from 'typebox';
+export { MediaStorageError, MediaViewSchema, MediaService, type MediaStorage, type MediaFile, type StoredRendition, type ImageFormat, type MediaView, type MediaRow, type MediaPurpose, type UploadInput } from './modules/media/index.ts';

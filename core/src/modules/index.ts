@@ -1,7 +1,10 @@
 import type { PluginInstance } from '../kernel/plugin.ts';
+import { catalogModule } from './catalog/index.ts';
 import { usersModule } from './users/index.ts';
 import { authModule } from './auth/index.ts';
 import { addressesModule } from './addresses/index.ts';
+import { mediaModule } from './media/index.ts';
+import { taxonomyModule } from './taxonomy/index.ts';
 import { auditModule } from './audit/index.ts';
 import { adminUsersModule } from './admin-users/index.ts';
 import { apiKeysModule } from './api-keys/index.ts';
@@ -10,4 +13,4 @@ import { apiKeysModule } from './api-keys/index.ts';
  * Core domain modules, loaded before any plugin, in this order. Each is a folder under
  * `modules/<name>/` whose `index.ts` exports a module descriptor built with `definePlugin`.
  */
-export const coreModules: PluginInstance<any>[] = [usersModule(), authModule(), auditModule(), adminUsersModule(), apiKeysModule(), addressesModule()];
+export const coreModules: PluginInstance<any>[] = [usersModule(), authModule(), auditModule(), adminUsersModule(), apiKeysModule(), addressesModule(), taxonomyModule(), mediaModule(), catalogModule()];

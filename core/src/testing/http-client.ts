@@ -6,12 +6,22 @@ export interface TestResponse<T = any> {
   text: string;
 }
 
+/** A file part of a multipart upload. */
+export interface UploadPart {
+  bytes: Buffer | Uint8Array;
+  filename: string;
+  /** The part's Content-Type (a client's claim; default application/octet-stream). */
+  contentType?: string;
+}
+
 export interface RequestOptions {
   body?: unknown;
   /** Sent as is (for malformed JSON, other content types, exact bytes). */
   rawBody?: string | Buffer;
   headers?: Record<string, string>;
   query?: Record<string, string | number | boolean | string[]>;
+  /** `manual` returns a 3xx as it is instead of following it. */
+  redirect?: 'follow' | 'manual';
 }
 
 /** A small HTTP client bound to a running store: real sockets, real HTTP, no in-process shortcuts. */
@@ -42,7 +52,7 @@ export class TestClient {
       body = JSON.stringify(options.body);
       headers['content-type'] ??= 'application/json';
     }
-    const response = await fetch(url, { method, headers, ...(body !== undefined ? { body } : {}) });
+    const response = await fetch(url, { method, headers, redirect: options.redirect ?? 'follow', ...(body !== undefined ? { body } : {}) });
     const text = await response.text();
     let parsed: unknown = text;
     if (/json/.test(response.headers.get('content-type') ?? '') && text) parsed = JSON.parse(text);
@@ -63,5 +73,23 @@ export class TestClient {
   }
   delete<T = any>(path: string, options?: RequestOptions) {
     return this.request<T>('DELETE', path, options);
+  }
+
+  /** POSTs (or `method`s) a multipart/form-data body: file parts by field name, then text fields. */
+  async upload<T = any>(
+    path: string,
+    parts: { files: Record<string, UploadPart>; fields?: Record<string, string> },
+    options: Omit<RequestOptions, 'body' | 'rawBody'> & { method?: string } = {},
+  ): Promise<TestResponse<T>> {
+    const form = new FormData();
+    for (const [field, file] of Object.entries(parts.files)) {
+      form.append(field, new Blob([new Uint8Array(file.bytes)], { type: file.contentType ?? 'application/octet-stream' }), file.filename);
+    }
+    for (const [name, value] of Object.entries(parts.fields ?? {})) form.append(name, value);
+    // Response reads the encoded form back into exact bytes (and its boundary) for a plain request
+    const encoded = new Response(form);
+    const rawBody = Buffer.from(await encoded.arrayBuffer());
+    const { method = 'POST', ...rest } = options;
+    return this.request<T>(method, path, { ...rest, rawBody, headers: { 'content-type': encoded.headers.get('content-type')!, ...rest.headers } });
   }
 }

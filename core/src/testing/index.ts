@@ -4,5 +4,5 @@
  */
 export { createTestStore, type TestStore, type TestStoreOptions } from './test-store.ts';
 export { createTestDatabase, type TestDatabase } from './test-database.ts';
-export { TestClient, type TestResponse, type RequestOptions } from './http-client.ts';
+export { TestClient, type TestResponse, type RequestOptions, type UploadPart } from './http-client.ts';
 export { eventually } from './eventually.ts';

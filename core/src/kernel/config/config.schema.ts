@@ -139,6 +139,35 @@ export const CoreConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    catalog: Type.Object(
+      {
+        /** The currency prices are entered in first, and shown when a shopper asks for none. ISO 4217. */
+        defaultCurrency: Type.String({ pattern: '^[A-Z]{3}$', default: 'USD' }),
+        /** Every currency the store sells in (the default is always one of them). */
+        currencies: Type.Array(Type.String({ pattern: '^[A-Z]{3}$' }), { uniqueItems: true, default: ['USD'] }),
+        /**
+         * Units of each currency one unit of the default currency buys, as decimal strings
+         * (`{ EUR: '0.9215' }`). A variant with no price of its own in a requested currency shows its
+         * default-currency price converted at this rate, rounded half up to the currency's minor unit;
+         * a currency without a rate shows no price. Empty: never convert.
+         */
+        exchangeRates: Type.Record(Type.String({ pattern: '^[A-Z]{3}$' }), Type.String({ pattern: '^(0|[1-9][0-9]{0,9})(\\.[0-9]{1,10})?$' }), { default: {} }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    media: Type.Object(
+      {
+        /** Largest accepted upload, in bytes. */
+        maxUploadBytes: Type.Integer({ minimum: 1024, default: 15 * 1024 * 1024 }),
+        /** Widths of the responsive renditions written for each image (never wider than the original). */
+        widths: Type.Array(Type.Integer({ minimum: 16, maximum: 8192 }), { minItems: 1, uniqueItems: true, default: [160, 480, 1024, 2048] }),
+        /** Where the built-in local-disk storage keeps files (a plugin may provide another storage). */
+        directory: Type.String({ minLength: 1, default: './.cartwright/media' }),
+        /** URL path (or absolute URL of a CDN in front of it) under which stored files are served. */
+        publicUrl: Type.String({ minLength: 1, default: '/media' }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     logging: Type.Object(
       {
         level: Type.Union(

@@ -3,9 +3,10 @@ import type { Actor } from '../container.ts';
 
 /**
  * Who may call a route. `public`: anyone; `authenticated`: a signed-in user; `{ permission }`: a user
- * or API key holding that named permission (`*` holds all). Every `/admin` route must name a permission.
+ * or API key holding that named permission, or any one of a list (`*` holds all; a list lets a route
+ * serve staff and, scoped by its handler, vendors). Every `/admin` route must name a permission.
  */
-export type RouteAccess = 'public' | 'authenticated' | { permission: string };
+export type RouteAccess = 'public' | 'authenticated' | { permission: string | readonly string[] };
 
 /** The credentials of a request, as the authenticator sees them. */
 export interface Credentials {
@@ -41,8 +42,10 @@ export function authorize(actor: Actor, access: RouteAccess): void {
     if (actor.kind === 'user' || actor.kind === 'system') return;
     throw KernelErrors.FORBIDDEN('This route is for signed-in users, not API keys');
   }
-  if (!hasPermission(actor, access.permission)) {
-    throw KernelErrors.FORBIDDEN(`You need the ${access.permission} permission`, { extensions: { permission: access.permission } });
+  const accepted = typeof access.permission === 'string' ? [access.permission] : access.permission;
+  if (!accepted.some((permission) => hasPermission(actor, permission))) {
+    const named = accepted.length === 1 ? `the ${accepted[0]} permission` : `one of the permissions ${accepted.join(', ')}`;
+    throw KernelErrors.FORBIDDEN(`You need ${named}`, { extensions: { permission: accepted.length === 1 ? accepted[0] : accepted } });
   }
 }
 

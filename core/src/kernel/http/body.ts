@@ -1,4 +1,5 @@
 import type { Context } from 'koa';
+import busboy from 'busboy';
 import { KernelErrors } from '../errors.ts';
 
 export interface ReadBodyOptions {
@@ -54,4 +55,117 @@ export function parseJsonBody(ctx: Context, raw: Buffer): unknown {
       errors: [{ in: 'body', pointer: '', rule: 'json', message: (error as Error).message }],
     });
   }
+}
+
+/** A file from a `multipart/form-data` body. Its name and type are the client's claims: check the bytes. */
+export interface UploadedFile {
+  /** The form field it came in. */
+  field: string;
+  filename: string;
+  /** The Content-Type the client sent for the part. */
+  declaredType: string;
+  bytes: Buffer;
+}
+
+/** A route's `multipart` option: its body is `multipart/form-data` with file(s) in one field and text fields beside. */
+export interface MultipartOptions {
+  /** The form field that carries the file(s). */
+  fileField: string;
+  /** The largest file accepted, in bytes: reading stops as soon as a file passes it. */
+  maxFileBytes: number;
+  /** How many files the field may carry (default 1); at least one is required. */
+  maxFiles?: number;
+  /** The error for a file over `maxFileBytes` (default `PAYLOAD_TOO_LARGE`); `declaredBytes` is the request's Content-Length when that alone gave it away. */
+  fileTooLarge?: (limit: number, declaredBytes: number | undefined) => Error;
+}
+
+const MULTIPART_FIELD_BYTES = 16 * 1024;
+const MULTIPART_FIELDS = 20;
+// boundaries, part headers and the text fields, on top of the files themselves
+const MULTIPART_OVERHEAD_BYTES = MULTIPART_FIELDS * MULTIPART_FIELD_BYTES + 64 * 1024;
+
+const multipartIssue = (pointer: string, rule: string, message: string) =>
+  KernelErrors.VALIDATION_FAILED(`body${pointer} ${message}`, { errors: [{ in: 'body', pointer, rule, message }] });
+
+/**
+ * Reads a `multipart/form-data` body with busboy: text fields as strings, files as Buffers. A
+ * Content-Length over the limits is refused before anything is read; a file that grows past
+ * `maxFileBytes` stops the parse at once, and the rest of the request is discarded unread into memory.
+ */
+export async function readMultipartBody(
+  ctx: Context,
+  options: MultipartOptions,
+): Promise<{ fields: Record<string, string>; files: UploadedFile[] }> {
+  const contentType = ctx.get('content-type');
+  if (!/^multipart\/form-data\s*;/i.test(contentType)) {
+    throw KernelErrors.UNSUPPORTED_MEDIA_TYPE(`Send the body as multipart/form-data (got ${contentType || 'no content type'})`, {
+      headers: { 'Accept-Post': 'multipart/form-data' },
+    });
+  }
+  const maxFiles = options.maxFiles ?? 1;
+  const tooLarge = (declared: number | undefined) =>
+    options.fileTooLarge?.(options.maxFileBytes, declared) ??
+    KernelErrors.PAYLOAD_TOO_LARGE(`A file is larger than the limit of ${options.maxFileBytes} bytes`, { extensions: { limit: options.maxFileBytes } });
+  const declared = Number(ctx.get('content-length') || NaN);
+  if (Number.isFinite(declared) && declared > options.maxFileBytes * maxFiles + MULTIPART_OVERHEAD_BYTES) {
+    ctx.req.resume();
+    throw tooLarge(declared);
+  }
+  return new Promise((resolve, reject) => {
+    const fields: Record<string, string> = {};
+    const files: UploadedFile[] = [];
+    let settled = false;
+    const parser = busboy({
+      headers: ctx.req.headers,
+      limits: {
+        fileSize: options.maxFileBytes,
+        files: maxFiles,
+        fields: MULTIPART_FIELDS,
+        fieldSize: MULTIPART_FIELD_BYTES,
+        parts: maxFiles + MULTIPART_FIELDS,
+      },
+    });
+    const fail = (error: Error) => {
+      if (settled) return;
+      settled = true;
+      // stop parsing and let the rest of the request drain without keeping it
+      ctx.req.unpipe(parser);
+      ctx.req.resume();
+      reject(error);
+    };
+    parser.on('file', (field, stream, info) => {
+      if (field !== options.fileField) {
+        stream.resume();
+        return fail(multipartIssue(`/${field}`, 'additionalProperties', `is not a file field (send the file as "${options.fileField}")`));
+      }
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('limit', () => {
+        chunks.length = 0;
+        fail(tooLarge(undefined));
+      });
+      stream.on('end', () => {
+        if (!settled && !stream.truncated) {
+          files.push({ field, filename: info.filename ?? '', declaredType: info.mimeType, bytes: Buffer.concat(chunks) });
+        }
+      });
+    });
+    parser.on('field', (name, value, info) => {
+      if (info.valueTruncated) return fail(multipartIssue(`/${name}`, 'maxLength', `must be at most ${MULTIPART_FIELD_BYTES} bytes`));
+      fields[name] = value;
+    });
+    parser.on('filesLimit', () => fail(multipartIssue(`/${options.fileField}`, 'maxItems', `must hold at most ${maxFiles} file(s)`)));
+    parser.on('fieldsLimit', () => fail(multipartIssue('', 'maxProperties', `must have at most ${MULTIPART_FIELDS} fields`)));
+    parser.on('partsLimit', () => fail(multipartIssue('', 'maxProperties', `must have at most ${maxFiles + MULTIPART_FIELDS} parts`)));
+    parser.on('error', (error: Error) => fail(multipartIssue('', 'multipart', `is not a well-formed multipart/form-data body: ${error.message}`)));
+    parser.on('close', () => {
+      if (settled) return;
+      settled = true;
+      if (!files.length) {
+        reject(multipartIssue(`/${options.fileField}`, 'required', 'is required (a file part of the multipart/form-data body)'));
+      } else resolve({ fields, files });
+    });
+    ctx.req.on('error', (error) => fail(error));
+    ctx.req.pipe(parser);
+  });
 }

@@ -41,7 +41,9 @@ export function renderDocsPage(doc: JsonObject): string {
               .join('')}</table>`
           : '';
         const body = op.requestBody
-          ? `<h4>Body</h4><pre>${escape(JSON.stringify(op.requestBody.content['application/json'].schema, null, 2))}</pre>`
+          ? Object.entries(op.requestBody.content as JsonObject)
+              .map(([type, content]) => `<h4>Body (${escape(type)})</h4><pre>${escape(JSON.stringify(content.schema, null, 2))}</pre>`)
+              .join('')
           : '';
         const responses = Object.entries(op.responses as JsonObject)
           .filter(([, r]) => !(r as JsonObject).$ref)

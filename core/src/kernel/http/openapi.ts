@@ -1,5 +1,6 @@
 import type { TSchema } from 'typebox';
 import type { MountedRoute } from './route.ts';
+import type { MultipartOptions } from './body.ts';
 import { closeObjects } from './validation.ts';
 
 export interface OpenApiInfo {
@@ -71,6 +72,18 @@ function parameters(schema: TSchema | undefined, location: 'path' | 'query'): Js
   });
 }
 
+/** A multipart body: its text fields (the route's body schema) and the file field, as binary strings. */
+function multipartSchema(body: TSchema | undefined, options: MultipartOptions): JsonObject {
+  const fields = (body ? plain(closeObjects(body)) : { type: 'object', properties: {} }) as JsonObject & { properties?: JsonObject; required?: string[] };
+  const file = { type: 'string', format: 'binary', description: `At most ${options.maxFileBytes} bytes` };
+  const maxFiles = options.maxFiles ?? 1;
+  return {
+    ...fields,
+    properties: { ...fields.properties, [options.fileField]: maxFiles > 1 ? { type: 'array', items: file, minItems: 1, maxItems: maxFiles } : file },
+    required: [...(fields.required ?? []), options.fileField],
+  };
+}
+
 const STATUS_TEXT: Record<number, string> = {
   200: 'OK',
   201: 'Created',
@@ -82,6 +95,8 @@ const STATUS_TEXT: Record<number, string> = {
   403: 'Forbidden',
   404: 'Not found',
   409: 'Conflict',
+  413: 'Payload too large',
+  415: 'Unsupported media type',
   422: 'Unprocessable',
   503: 'Unavailable',
 };
@@ -114,9 +129,11 @@ export function buildOpenApiDocument(routes: MountedRoute[], info: OpenApiInfo):
       ...(route.description ? { description: route.description } : {}),
       tags: routeTags,
       parameters: [...parameters(route.schema.params, 'path'), ...parameters(route.schema.query, 'query')],
-      ...(route.schema.body
-        ? { requestBody: { required: true, content: { 'application/json': { schema: plain(closeObjects(route.schema.body)) } } } }
-        : {}),
+      ...(route.multipart
+        ? { requestBody: { required: true, content: { 'multipart/form-data': { schema: multipartSchema(route.schema.body, route.multipart) } } } }
+        : route.schema.body
+          ? { requestBody: { required: true, content: { 'application/json': { schema: plain(closeObjects(route.schema.body)) } } } }
+          : {}),
       responses,
       ...(mounted.access === 'public'
         ? {}

@@ -2,6 +2,7 @@ import type { Context } from 'koa';
 import type { Static, TSchema } from 'typebox';
 import type { Actor, Cradle } from '../container.ts';
 import type { RouteAccess } from './access.ts';
+import type { MultipartOptions, UploadedFile } from './body.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -33,6 +34,8 @@ export interface RouteRequest<S extends RouteSchema> {
   requestId: string;
   /** The raw request body, for routes declared with `rawBody: true` (webhook signatures). */
   rawBody: Buffer | undefined;
+  /** The uploaded files, for routes declared with `multipart` (their text fields are `body`); empty otherwise. */
+  files: UploadedFile[];
   headers: Record<string, string | string[] | undefined>;
   /** The Koa context, for what the route abstraction does not cover (streams, cookies). */
   ctx: Context;
@@ -73,6 +76,8 @@ export interface RouteDefinition<S extends RouteSchema = RouteSchema> {
   rawBody?: boolean;
   /** Overrides `http.bodyLimit` for this route, in bytes. */
   bodyLimit?: number;
+  /** The body is `multipart/form-data`: files arrive on `files`, text fields on `body` (validated by `schema.body`). */
+  multipart?: MultipartOptions;
   /**
    * Who may call it. Defaults to `public` outside `/admin`; every `/admin` route must name the
    * permission it needs, or the store refuses to start.

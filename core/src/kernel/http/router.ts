@@ -6,7 +6,7 @@ import { asValue } from 'awilix';
 import type { Actor, CommerceContainer } from '../container.ts';
 import { authorize } from './access.ts';
 import { isReply, type MountedRoute, type RouteDefinition } from './route.ts';
-import { parseJsonBody, readRawBody } from './body.ts';
+import { parseJsonBody, readMultipartBody, readRawBody, type UploadedFile } from './body.ts';
 import { bodyAjv, closeObjects, queryAjv, responseAjv, toFieldIssues, type ValidateFunction } from './validation.ts';
 
 interface CompiledRoute {
@@ -89,7 +89,9 @@ export function buildRouter(routes: MountedRoute[], options: { bodyLimit: number
       check(compiled.query, query, 'query');
       let rawBody: Buffer | undefined;
       let body: unknown;
-      if (needsBody) {
+      let files: UploadedFile[] = [];
+      if (route.multipart) ({ fields: body, files } = await readMultipartBody(ctx, route.multipart));
+      else if (needsBody) {
         rawBody = await readRawBody(ctx, { limit: route.bodyLimit ?? options.bodyLimit });
         if (route.schema.body) body = parseJsonBody(ctx, rawBody);
       }
@@ -105,6 +107,7 @@ export function buildRouter(routes: MountedRoute[], options: { bodyLimit: number
         actor,
         requestId: ctx.state.requestId as string,
         rawBody,
+        files,
         headers: ctx.headers,
         ctx,
       });

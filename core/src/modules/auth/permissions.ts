@@ -55,15 +55,17 @@ export const BUILT_IN_ROLES = ['admin', 'staff', 'customer', 'vendor'] as const;
 
 /**
  * A user's current role and its permissions, read from `cw_role` on every request (one primary-key
- * join), so a role change or a change to a role's permissions applies on the caller's next request.
+ * join), so a role change, an approval or a change to a role's permissions applies on the caller's next request.
  * `undefined` when the account no longer exists.
  */
 export async function loadUserAccess(em: EntityManager, userId: string): Promise<{ role: string; permissions: string[] } | undefined> {
-  const rows = await em.execute<Array<{ role: string; permissions: string[] | string }>>(
-    'select u.role, r.permissions from cw_user u join cw_role r on r.name = u.role where u.id = ?',
+  const rows = await em.execute<Array<{ role: string; status: string; permissions: string[] | string }>>(
+    'select u.role, u.status, r.permissions from cw_user u join cw_role r on r.name = u.role where u.id = ?',
     [userId],
   );
   const row = rows[0];
   if (!row) return undefined;
+  // an account awaiting approval (a new vendor) may sign in and see its profile, but its role grants nothing yet
+  if (row.status === 'pending') return { role: row.role, permissions: [] };
   return { role: row.role, permissions: typeof row.permissions === 'string' ? JSON.parse(row.permissions) : row.permissions };
 }
