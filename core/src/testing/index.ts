@@ -6,3 +6,10 @@ export { createTestStore, type TestStore, type TestStoreOptions } from './test-s
 export { createTestDatabase, type TestDatabase } from './test-database.ts';
 export { TestClient, type TestResponse, type RequestOptions, type UploadPart } from './http-client.ts';
 export { eventually } from './eventually.ts';
+export {
+  describeMediaStorageConformance,
+  type MediaStorageUnderTest,
+  type FetchedMedia,
+  type ConformanceRunner,
+  type ConformanceOptions,
+} from './media-storage-conformance.ts';

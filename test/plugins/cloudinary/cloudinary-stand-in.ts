@@ -27,6 +27,9 @@ export interface StandInCall {
  * old, and `signature` = SHA-1 hex of the sorted parameters (less file, cloud_name, resource_type
  * and api_key) joined as `a=1&b=2`, followed by the API secret. It answers with Cloudinary's
  * documented JSON, errors included (`{ "error": { "message": … } }`), and keeps assets in memory.
+ * It also delivers them as Cloudinary's CDN does (`GET /<cloud>/image/upload/[c_limit,w_<n>/]v<version>/<public_id>.<ext>`,
+ * pass its `url` as the plugin's `deliveryBaseUrl`): the stored bytes unchanged for their own
+ * format without a transformation, else converted to the extension's format and fitted within the width.
  */
 export async function startCloudinaryStandIn(account: { cloudName: string; apiKey: string; apiSecret: string }) {
   const assets = new Map<string, StandInAsset>();
@@ -57,7 +60,38 @@ export async function startCloudinaryStandIn(account: { cloudName: string; apiKe
     });
   }
 
+  const DELIVERY_TYPES: Record<string, { sharp: 'jpeg' | 'png' | 'webp' | 'gif' | 'avif'; mime: string }> = {
+    jpg: { sharp: 'jpeg', mime: 'image/jpeg' },
+    png: { sharp: 'png', mime: 'image/png' },
+    webp: { sharp: 'webp', mime: 'image/webp' },
+    gif: { sharp: 'gif', mime: 'image/gif' },
+    avif: { sharp: 'avif', mime: 'image/avif' },
+  };
+
+  async function deliver(req: IncomingMessage, res: ServerResponse, path: string) {
+    const notFound = () => {
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.end('Resource not found');
+    };
+    const match = /^(?:c_limit,w_([1-9][0-9]*)\/)?v(\d+)\/(.+)\.([a-z0-9]+)$/.exec(path);
+    if (req.method !== 'GET' || !match) return notFound();
+    const [, width, version, publicId, extension] = match as unknown as [string, string | undefined, string, string, string];
+    const asset = assets.get(publicId);
+    const type = DELIVERY_TYPES[extension];
+    if (!asset || String(asset.version) !== version || !type) return notFound();
+    let bytes = asset.bytes;
+    if (width || extension !== asset.format) {
+      let image = sharp(asset.bytes);
+      if (width) image = image.resize({ width: Number(width), withoutEnlargement: true });
+      bytes = await image.toFormat(type.sharp).toBuffer();
+    }
+    res.writeHead(200, { 'content-type': type.mime, 'content-length': bytes.length });
+    res.end(bytes);
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse) {
+    const delivery = new RegExp(`^/${encodeURIComponent(account.cloudName)}/image/upload/(.+)$`).exec(req.url ?? '');
+    if (delivery) return deliver(req, res, delivery[1]!);
     const match = /^\/v1_1\/([^/]+)\/image\/(upload|destroy)$/.exec(req.url ?? '');
     if (req.method !== 'POST' || !match) return answer(res, 404, { error: { message: 'Resource not found' } });
     const [, cloud, action] = match as unknown as [string, string, string];

@@ -1,3 +1,4 @@
+import { Transform, type Readable } from 'node:stream';
 import type { Context } from 'koa';
 import busboy from 'busboy';
 import { KernelErrors } from '../errors.ts';
@@ -168,4 +169,50 @@ export async function readMultipartBody(
     ctx.req.on('error', (error) => fail(error));
     ctx.req.pipe(parser);
   });
+}
+
+/** A route's `stream` option: the handler reads the body itself, as it arrives. */
+export interface StreamBodyOptions {
+  /** The media types accepted (`text/csv`); another Content-Type is refused with 415. */
+  contentTypes: readonly string[];
+  /** The largest body accepted, in bytes: a larger Content-Length is refused before reading, and the stream fails once it passes the limit. */
+  maxBytes: number;
+}
+
+/**
+ * The request body as a stream of bytes that fails with PAYLOAD_TOO_LARGE as soon as more than
+ * `maxBytes` have arrived. Content type and Content-Length are checked before anything is read.
+ */
+export function openBodyStream(ctx: Context, options: StreamBodyOptions): Readable {
+  const contentType = ctx.get('content-type');
+  const mime = contentType.split(';')[0]!.trim().toLowerCase();
+  if (!options.contentTypes.includes(mime)) {
+    ctx.req.resume();
+    throw KernelErrors.UNSUPPORTED_MEDIA_TYPE(`Send the body as ${options.contentTypes.join(' or ')} (got ${contentType || 'no content type'})`, {
+      headers: { 'Accept-Post': options.contentTypes.join(', ') },
+    });
+  }
+  const tooLarge = () =>
+    KernelErrors.PAYLOAD_TOO_LARGE(`The request body is larger than the limit of ${options.maxBytes} bytes`, { extensions: { limit: options.maxBytes } });
+  const declared = Number(ctx.get('content-length') || NaN);
+  if (Number.isFinite(declared) && declared > options.maxBytes) {
+    ctx.req.resume();
+    throw tooLarge();
+  }
+  let size = 0;
+  const counted = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      size += chunk.length;
+      if (size > options.maxBytes) {
+        // stop reading: the rest of the request is discarded, not kept
+        ctx.req.unpipe(counted);
+        ctx.req.resume();
+        done(tooLarge());
+        return;
+      }
+      done(null, chunk);
+    },
+  });
+  ctx.req.on('error', (error) => counted.destroy(error));
+  return ctx.req.pipe(counted);
 }

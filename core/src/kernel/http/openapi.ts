@@ -129,7 +129,16 @@ export function buildOpenApiDocument(routes: MountedRoute[], info: OpenApiInfo):
       ...(route.description ? { description: route.description } : {}),
       tags: routeTags,
       parameters: [...parameters(route.schema.params, 'path'), ...parameters(route.schema.query, 'query')],
-      ...(route.multipart
+      ...(route.stream
+        ? {
+            requestBody: {
+              required: true,
+              content: Object.fromEntries(
+                route.stream.contentTypes.map((type) => [type, { schema: { type: 'string', description: `At most ${route.stream!.maxBytes} bytes, read as it arrives` } }]),
+              ),
+            },
+          }
+        : route.multipart
         ? { requestBody: { required: true, content: { 'multipart/form-data': { schema: multipartSchema(route.schema.body, route.multipart) } } } }
         : route.schema.body
           ? { requestBody: { required: true, content: { 'application/json': { schema: plain(closeObjects(route.schema.body)) } } } }

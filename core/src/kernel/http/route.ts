@@ -2,7 +2,8 @@ import type { Context } from 'koa';
 import type { Static, TSchema } from 'typebox';
 import type { Actor, Cradle } from '../container.ts';
 import type { RouteAccess } from './access.ts';
-import type { MultipartOptions, UploadedFile } from './body.ts';
+import type { Readable } from 'node:stream';
+import type { MultipartOptions, StreamBodyOptions, UploadedFile } from './body.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -36,6 +37,8 @@ export interface RouteRequest<S extends RouteSchema> {
   rawBody: Buffer | undefined;
   /** The uploaded files, for routes declared with `multipart` (their text fields are `body`); empty otherwise. */
   files: UploadedFile[];
+  /** The request body as a byte stream, for routes declared with `stream` (counted against its `maxBytes`); undefined otherwise. */
+  stream: Readable | undefined;
   headers: Record<string, string | string[] | undefined>;
   /** The Koa context, for what the route abstraction does not cover (streams, cookies). */
   ctx: Context;
@@ -78,6 +81,8 @@ export interface RouteDefinition<S extends RouteSchema = RouteSchema> {
   bodyLimit?: number;
   /** The body is `multipart/form-data`: files arrive on `files`, text fields on `body` (validated by `schema.body`). */
   multipart?: MultipartOptions;
+  /** The body is read by the handler as it arrives, from `stream` (large uploads such as CSV files): never buffered or parsed here. */
+  stream?: StreamBodyOptions;
   /**
    * Who may call it. Defaults to `public` outside `/admin`; every `/admin` route must name the
    * permission it needs, or the store refuses to start.

@@ -6,7 +6,8 @@ import { asValue } from 'awilix';
 import type { Actor, CommerceContainer } from '../container.ts';
 import { authorize } from './access.ts';
 import { isReply, type MountedRoute, type RouteDefinition } from './route.ts';
-import { parseJsonBody, readMultipartBody, readRawBody, type UploadedFile } from './body.ts';
+import type { Readable } from 'node:stream';
+import { openBodyStream, parseJsonBody, readMultipartBody, readRawBody, type UploadedFile } from './body.ts';
 import { bodyAjv, closeObjects, queryAjv, responseAjv, toFieldIssues, type ValidateFunction } from './validation.ts';
 
 interface CompiledRoute {
@@ -90,7 +91,9 @@ export function buildRouter(routes: MountedRoute[], options: { bodyLimit: number
       let rawBody: Buffer | undefined;
       let body: unknown;
       let files: UploadedFile[] = [];
+      let stream: Readable | undefined;
       if (route.multipart) ({ fields: body, files } = await readMultipartBody(ctx, route.multipart));
+      else if (route.stream) stream = openBodyStream(ctx, route.stream);
       else if (needsBody) {
         rawBody = await readRawBody(ctx, { limit: route.bodyLimit ?? options.bodyLimit });
         if (route.schema.body) body = parseJsonBody(ctx, rawBody);
@@ -108,6 +111,7 @@ export function buildRouter(routes: MountedRoute[], options: { bodyLimit: number
         requestId: ctx.state.requestId as string,
         rawBody,
         files,
+        stream,
         headers: ctx.headers,
         ctx,
       });

@@ -34,3 +34,15 @@ export function toNumber(value: string | number | null): number | null {
 export function json<T>(value: unknown): T {
   return (typeof value === 'string' ? JSON.parse(value) : value) as T;
 }
+
+/**
+ * The name of the unique index a write collided with, or undefined for any other error. Kysely
+ * hands over the driver's own error (node-postgres or PGlite), both carrying SQLSTATE 23505.
+ */
+export function uniqueViolation(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const { code, constraint, message } = error as { code?: unknown; constraint?: unknown; message?: unknown };
+  if (code !== '23505') return undefined;
+  if (typeof constraint === 'string') return constraint;
+  return /unique constraint "([^"]+)"/.exec(String(message))?.[1] ?? 'unknown';
+}

@@ -13,4 +13,5 @@ export const CatalogErrors = defineErrorCodes({
   CURRENCY_NOT_SUPPORTED: { status: 422, title: 'The store does not sell in this currency' },
   PRODUCT_NOT_YOURS: { status: 403, title: 'This product belongs to another vendor' },
   CATALOG_CURSOR_INVALID: { status: 400, title: 'The cursor is not one this list gave out' },
+  CATALOG_CSV_HEADER_INVALID: { status: 400, title: 'The CSV header lacks required columns or names unknown ones' },
 });

@@ -1,5 +1,6 @@
 import { definePlugin } from '../../kernel/plugin.ts';
 import { adminProductRoutes } from './admin-products.routes.ts';
+import { seedDemoCatalog } from './demo-catalog.ts';
 import { CatalogPricing } from './pricing.ts';
 import { ProductService } from './product.service.ts';
 import { storeProductRoutes } from './store-products.routes.ts';
@@ -33,6 +34,7 @@ export const catalogModule = definePlugin({
     api.service('productService', (cradle) => new ProductService(cradle));
     api.routes('/store/products', storeProductRoutes);
     api.routes('/admin/products', adminProductRoutes);
+    api.demoSeed('catalog', seedDemoCatalog);
   },
 });
 

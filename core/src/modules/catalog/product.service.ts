@@ -1,6 +1,5 @@
 import { sql } from 'kysely';
 import type { EntityManager } from '@mikro-orm/sql';
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { Cradle } from '../../kernel/container.ts';
 import { newId } from '../../kernel/ids.ts';
 import { slugify, uniqueSlug } from '../../kernel/slug.ts';
@@ -8,7 +7,7 @@ import type { FieldIssue } from '../../kernel/errors.ts';
 import { checkAttributeValue, type AttributeDefinition } from '../taxonomy/index.ts';
 import { CatalogErrors } from './catalog.errors.ts';
 import type { CatalogScope } from './catalog-access.ts';
-import { json, rows, run } from './catalog-sql.ts';
+import { json, rows, run, uniqueViolation } from './catalog-sql.ts';
 import { renderDescription } from './markdown.ts';
 import { checkOptions, checkPrices, checkVariantSet, resolveVariantOptions, variantTitle, type StoredOption } from './product-rules.ts';
 import type { CreateProductBody, ImageInput, OptionInput, PriceInput, ProductStatus, UpdateProductBody, VariantInput, VariantPatch } from './product.schemas.ts';
@@ -37,9 +36,39 @@ const bodyIssue = (pointer: string, rule: string, message: string): FieldIssue =
  */
 export class ProductService {
   readonly #deps: Deps;
+  /** Set on the instance `inOneTransaction` hands out: its lookups run inside that transaction too. */
+  readonly #transactionEm: EntityManager | undefined;
 
-  constructor(deps: Deps) {
+  constructor(deps: Deps, transactionEm?: EntityManager) {
     this.#deps = deps;
+    this.#transactionEm = transactionEm;
+  }
+
+  /**
+   * Runs `work` with a ProductService whose every write joins one transaction: they all commit, or
+   * none does (the CSV import writes a product and all its variants this way). The same rules apply
+   * as to separate calls; brand, category, tag and attribute lookups run inside the transaction.
+   */
+  async inOneTransaction<T>(work: (products: ProductService) => Promise<T>): Promise<T> {
+    const d = this.#deps;
+    return this.#write((em) =>
+      work(
+        new ProductService(
+          {
+            em,
+            events: d.events,
+            auditLog: d.auditLog,
+            catalogPricing: d.catalogPricing,
+            brandService: d.brandService,
+            categoryService: d.categoryService,
+            tagService: d.tagService,
+            attributeService: d.attributeService,
+            mediaService: d.mediaService,
+          },
+          em,
+        ),
+      ),
+    );
   }
 
   async create(scope: CatalogScope, input: CreateProductBody): Promise<string> {
@@ -54,9 +83,22 @@ export class ProductService {
     if (status === 'published') this.#requireDefaultPrices(input.variants.map((v) => v.prices ?? []), '/variants');
     const vendorId = await this.#vendorFor(scope, input.vendorId);
     const attributes = await this.#checkReferences(input);
+    return this.#insertProduct(input, options, status, vendorId, attributes);
+  }
+
+  async #insertProduct(
+    input: CreateProductBody,
+    options: readonly OptionInput[],
+    status: ProductStatus,
+    vendorId: string | null,
+    attributes: Map<string, AttributeDefinition>,
+  ): Promise<string> {
     return this.#write(async (em) => {
       const id = newId('prod');
-      const slug = input.slug ?? (await uniqueSlug(slugify(input.title, 'product'), (candidate) => this.#slugTaken(em, candidate, null)));
+      const base = slugify(input.title, 'product');
+      // products created at once with one title would pick the same free slug: they take turns per title
+      if (!input.slug) await run(em, sql`select pg_advisory_xact_lock(hashtext(${`cw_product_slug:${base}`}))`);
+      const slug = input.slug ?? (await uniqueSlug(base, (candidate) => this.#slugTaken(em, candidate, null)));
       if (input.slug && (await this.#slugTaken(em, input.slug, null))) throw this.#slugTakenError(input.slug);
       const now = new Date();
       const markdown = input.descriptionMarkdown ?? '';
@@ -336,12 +378,10 @@ export class ProductService {
     try {
       return await this.#deps.em.transactional(work);
     } catch (error) {
-      if (error instanceof UniqueConstraintViolationException) {
-        const message = String(error.message);
-        if (message.includes('sku')) throw CatalogErrors.PRODUCT_SKU_TAKEN('Another variant took this SKU at the same moment');
-        if (message.includes('slug')) throw CatalogErrors.PRODUCT_SLUG_TAKEN('Another product took this slug at the same moment');
-        if (message.includes('options_unique')) throw CatalogErrors.PRODUCT_DUPLICATE_VARIANT('Another variant took these option values at the same moment');
-      }
+      const index = uniqueViolation(error);
+      if (index?.includes('sku')) throw CatalogErrors.PRODUCT_SKU_TAKEN('Another variant took this SKU at the same moment');
+      if (index?.includes('slug')) throw CatalogErrors.PRODUCT_SLUG_TAKEN('Another product took this slug at the same moment');
+      if (index?.includes('options_unique')) throw CatalogErrors.PRODUCT_DUPLICATE_VARIANT('Another variant took these option values at the same moment');
       throw error;
     }
   }
@@ -385,11 +425,12 @@ export class ProductService {
     tagIds?: string[] | undefined;
     attributes?: Record<string, unknown> | undefined;
   }): Promise<Map<string, AttributeDefinition>> {
-    if (input.brandId) await this.#deps.brandService.requireExisting(input.brandId);
-    if (input.categoryIds?.length) await this.#deps.categoryService.requireExisting(input.categoryIds);
-    if (input.tagIds?.length) await this.#deps.tagService.requireExisting(input.tagIds);
+    const lookup = { em: this.#transactionEm };
+    if (input.brandId) await this.#deps.brandService.requireExisting(input.brandId, lookup);
+    if (input.categoryIds?.length) await this.#deps.categoryService.requireExisting(input.categoryIds, lookup);
+    if (input.tagIds?.length) await this.#deps.tagService.requireExisting(input.tagIds, lookup);
     if (!input.attributes) return new Map();
-    const definitions = await this.#deps.attributeService.byCodes(Object.keys(input.attributes));
+    const definitions = await this.#deps.attributeService.byCodes(Object.keys(input.attributes), lookup);
     const errors: FieldIssue[] = [];
     for (const [code, value] of Object.entries(input.attributes)) {
       const definition = definitions.get(code);

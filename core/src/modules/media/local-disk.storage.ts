@@ -2,7 +2,7 @@ import { mkdir, rm, rmdir, stat, writeFile, rename } from 'node:fs/promises';
 import { createReadStream, type Stats } from 'node:fs';
 import { dirname, resolve, sep } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { MediaFile, MediaStorage } from './media-storage.ts';
+import { MediaStorageError, type MediaFile, type MediaStorage } from './media-storage.ts';
 import { IMAGE_TYPES } from './image-processing.ts';
 
 /** The shape of every key core hands out: `<mediaId>/<name>.<extension>`; nothing else is ever read from disk. */
@@ -11,6 +11,26 @@ const KEY_PATTERN = /^med_[0-9a-z]{26}\/(?:original|[1-9][0-9]{0,4})\.(?:jpg|png
 const CONTENT_TYPES: Readonly<Record<string, string>> = Object.fromEntries(
   Object.values(IMAGE_TYPES).map((type) => [type.extension, type.mimeType]),
 );
+
+const WRITE_FAILURES: Readonly<Record<string, string>> = {
+  ENOSPC: 'the disk is full',
+  EDQUOT: 'the disk quota is used up',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'the file system is read-only',
+  ENOTDIR: 'part of its path is a file, not a directory',
+  EEXIST: 'part of its path is a file, not a directory',
+};
+
+/**
+ * A file system error as a `MediaStorageError` the admin reads in the 502 problem: what went wrong
+ * and its code, never the server's paths (vendors upload too). Other errors pass unchanged.
+ */
+function writeFailure(error: unknown): unknown {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (typeof code !== 'string' || !/^E[A-Z]+$/.test(code)) return error;
+  return new MediaStorageError(`could not write to media.directory: ${WRITE_FAILURES[code] ?? 'the file system refused'} (${code})`, { cause: error });
+}
 
 /**
  * Core's default `MediaStorage`: files under `media.directory`, served by the store itself at
@@ -29,15 +49,15 @@ export class LocalDiskStorage implements MediaStorage {
   async put(file: MediaFile): Promise<{ key: string }> {
     const path = this.#pathOf(file.key);
     if (!path) throw new Error(`"${file.key}" is not a media key`);
-    await mkdir(dirname(path), { recursive: true });
     // written aside and renamed, so a reader never sees half a file
     const partial = `${path}.${randomBytes(6).toString('hex')}.partial`;
     try {
+      await mkdir(dirname(path), { recursive: true });
       await writeFile(partial, file.bytes, { flag: 'wx' });
       await rename(partial, path);
     } catch (error) {
-      await rm(partial, { force: true });
-      throw error;
+      await rm(partial, { force: true }).catch(() => undefined);
+      throw writeFailure(error);
     }
     return { key: file.key };
   }

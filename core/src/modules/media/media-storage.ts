@@ -48,6 +48,21 @@ export interface StoredRendition {
  * missing key is not an error). Throw a `MediaStorageError` for failures an admin should read
  * (bad credentials, quota): its message is shown in the 502 problem; any other error is logged
  * and answered with a generic 502. Core removes whatever a failed upload had stored already.
+ * In detail, each of these is checked by `describeMediaStorageConformance` from
+ * `@cartwright/core/testing`, which every implementation should run:
+ *
+ * - `name` is 1 to 50 characters and never changes.
+ * - `put` resolves with a non-empty key; different files get different keys.
+ * - `url(key)` returns a string synchronously, the same one on every call (whether or not the key
+ *   is still stored), a different one for each key; it is an absolute `http(s)://` URL or a path
+ *   from the store's root (`/media/…`, never `//host/…`).
+ * - From the moment `put` resolves, that URL answers 200 with exactly the bytes put and
+ *   `file.contentType` as its media type, until the key is deleted.
+ * - After `delete(keys)` resolves, their URLs answer 404 or 410 (a CDN in front may serve cached
+ *   copies until they expire); other keys are untouched. Deleting a key again, a key never stored
+ *   (of any shape) or an empty list succeeds.
+ * - When the backend refuses or cannot be reached, `put` rejects with a `MediaStorageError` whose
+ *   message names the cause and never contains a secret (it is shown to admins and vendors).
  *
  * @example
  * ```ts
@@ -73,12 +88,20 @@ export interface MediaStorage {
   put(file: MediaFile): Promise<{ key: string }>;
   /** Deletes stored files by the keys `put` returned. Deleting a key that does not exist succeeds. */
   delete(keys: readonly string[]): Promise<void>;
-  /** The public URL of a stored key (or of a key from `deliveryRendition`). Synchronous, no I/O. */
+  /**
+   * The public URL of a stored key (or of a key from `deliveryRendition`): absolute `http(s)://`
+   * or root-relative (`/media/…`). Synchronous, pure (no I/O, the same URL on every call).
+   */
   url(key: string): string;
   /**
    * Optional, for image CDNs that resize on delivery. When present, core stores only the original
    * and asks for each rendition's key here instead of encoding and uploading it (its `byteSize` is
    * then null). The returned key is passed to `url`, never to `delete`.
+   *
+   * Synchronous and pure like `url`, with a different key for each width and format. Its URL serves
+   * the original converted to `rendition.format` (as that format's media type) and resized to
+   * `rendition.width` wide, keeping the aspect ratio; core never asks for a rendition wider than the
+   * original. Deleting the original stops its renditions being served too.
    */
   deliveryRendition?(original: { key: string; width: number; height: number; format: ImageFormat }, rendition: { width: number; height: number; format: ImageFormat }): string;
 }

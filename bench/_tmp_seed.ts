@@ -1,0 +1,12 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createCommerce } from '@cartwright/core';
+const dir = mkdtempSync(join(tmpdir(), 'cw-seed-'));
+const c = await createCommerce({ database: { dataDir: join(dir, 'data') }, media: { directory: join(dir, 'media') }, logging: { level: 'info' }, catalog: { defaultCurrency: 'USD', currencies: ['USD', 'EUR'] } });
+await c.migrate();
+let t = performance.now();
+console.error(await c.seedDemo(), Math.round(performance.now() - t));
+const r = await c.withScope(async (s) => s.cradle.em.execute(`select (select count(*) from cw_product) p, (select count(*) from cw_product_variant) v, (select count(*) from cw_media) m, (select count(*) from cw_product where status='draft') d`));
+console.error(r, dir);
+await c.stop();
