@@ -156,7 +156,8 @@ describe('plugin life cycle and declarations', () => {
       expect(notReady.body.detail).to.equal('Not ready: @fixtures/one:upstream, @fixtures/two:upstream failing');
       // the reason is logged, never sent: it can name internal hosts
       expect(notReady.text).not.to.include('10.0.0.7');
-      expect(await store.commerce.seedDemo()).to.deep.equal(['@fixtures/one:catalogue', '@fixtures/two:catalogue']);
+      // core's own demo seeders run first, then the plugins' in config order
+      expect(await store.commerce.seedDemo()).to.deep.equal(['@cartwright/core/catalog:catalog', '@fixtures/one:catalogue', '@fixtures/two:catalogue']);
       expect(seeded).to.deep.equal(['@fixtures/one:function', '@fixtures/two:function']);
       const unknown = await rejectionOf(store.commerce.seedData({ products: [] }));
       expect(unknown.message).to.equal('No module handles the seed key(s) products; known keys: users');

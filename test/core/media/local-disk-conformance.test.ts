@@ -8,7 +8,7 @@ import { createTestStore, describeMediaStorageConformance } from '@cartwright/co
 describeMediaStorageConformance('LocalDiskStorage (served by a test store)', async () => {
   const directory = mkdtempSync(join(tmpdir(), 'cw-media-conformance-'));
   const store = await createTestStore({ media: { directory } });
-  const storage = await store.commerce.withScope((scope) => scope.cradle.localMediaStorage);
+  const storage = await store.commerce.withScope(async (scope) => scope.cradle.localMediaStorage);
   // a "directory" whose parent is a regular file: every write fails with ENOTDIR
   writeFileSync(join(directory, 'not-a-directory'), '');
   return {

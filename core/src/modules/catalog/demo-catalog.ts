@@ -30,7 +30,7 @@ import type { CreateProductBody, PriceInput } from './product.schemas.ts';
 
 const SEED = 0xc0ffee;
 /** How many tones each silhouette is drawn in: silhouettes × tones distinct photos, shared by all products. */
-const PHOTO_TONES = 5;
+const PHOTO_TONES = 4;
 const PHOTO_SIZE = 640;
 
 /** mulberry32: a tiny, well-mixed 32-bit PRNG; the same seed gives the same sequence everywhere. */
@@ -300,12 +300,18 @@ export function demoPhotoSvg(silhouette: DemoSilhouette, colour: DemoColour): st
 /** Renders the plan's photos with sharp and uploads each through the media service (so each gets its renditions). */
 async function uploadPhotos(cradle: Cradle, photos: DemoPlan['photos']): Promise<Map<string, string>> {
   const { default: sharp } = await import('sharp');
+  const queue = [...photos].sort(([a], [b]) => a.localeCompare(b));
   const mediaIds = new Map<string, string>();
-  for (const [key, { silhouette, colour }] of [...photos].sort(([a], [b]) => a.localeCompare(b))) {
-    const bytes = await sharp(Buffer.from(demoPhotoSvg(silhouette, colour))).jpeg({ quality: 88 }).toBuffer();
-    const media = await cradle.mediaService.upload({ bytes, filename: `demo-${key}.jpg`, purpose: 'product', ownerId: null, alt: `${colour.name} ${silhouette}` });
-    mediaIds.set(key, media.id);
-  }
+  // a few at a time: sharp encodes on libuv's threads, so the renditions of several photos overlap
+  const worker = async () => {
+    for (let next = queue.shift(); next; next = queue.shift()) {
+      const [key, { silhouette, colour }] = next;
+      const bytes = await sharp(Buffer.from(demoPhotoSvg(silhouette, colour))).jpeg({ quality: 88 }).toBuffer();
+      const media = await cradle.mediaService.upload({ bytes, filename: `demo-${key}.jpg`, purpose: 'product', ownerId: null, alt: `${colour.name} ${silhouette}` });
+      mediaIds.set(key, media.id);
+    }
+  };
+  await Promise.all([worker(), worker(), worker()]);
   return mediaIds;
 }
 
@@ -350,6 +356,7 @@ export async function seedDemoCatalog({ cradle, logger }: SeedContext): Promise<
   }
 
   const mediaIds = await uploadPhotos(cradle, plan.photos);
+  cradle.em.clear();
 
   const scope = { kind: 'all' } as const;
   const productIds = new Map<DemoProduct, string>();
@@ -365,6 +372,9 @@ export async function seedDemoCatalog({ cradle, logger }: SeedContext): Promise<
     await cradle.productService.setImages(scope, id, product.photos.map((photo) => ({ mediaId: mediaIds.get(photo.key)!, alt: photo.alt })));
     productIds.set(product, id);
     variantCount += body.variants.length;
+    // each write merges its outbox and audit rows into this unit of work: without a clear, every
+    // flush would walk an identity map that grows with each product
+    cradle.em.clear();
   }
   // popularity is what the store's "popular" sort reads; orders would move it in a live store
   const ids = [...productIds.values()];

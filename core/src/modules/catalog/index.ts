@@ -1,5 +1,6 @@
 import { definePlugin } from '../../kernel/plugin.ts';
 import { adminProductRoutes } from './admin-products.routes.ts';
+import { productCsvRoutes } from './product-csv.routes.ts';
 import { seedDemoCatalog } from './demo-catalog.ts';
 import { CatalogPricing } from './pricing.ts';
 import { ProductService } from './product.service.ts';
@@ -33,7 +34,7 @@ export const catalogModule = definePlugin({
     api.service('variantAvailability', () => new UntrackedAvailability(), { lifetime: 'singleton' });
     api.service('productService', (cradle) => new ProductService(cradle));
     api.routes('/store/products', storeProductRoutes);
-    api.routes('/admin/products', adminProductRoutes);
+    api.routes('/admin/products', [...productCsvRoutes, ...adminProductRoutes]);
     api.demoSeed('catalog', seedDemoCatalog);
   },
 });

@@ -181,33 +181,40 @@ export async function listProducts(
   const usesConversion = pricing.rateTo(request.currency) !== undefined;
   const keyText = sort.key === 'created_at' ? sql`to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')` : sql`(${keyed})::text`;
 
+  // The variant aggregate (prices, stock, variant count) costs a lookup per variant. When no filter or
+  // sort reads it, it is computed for the page's rows only, not for every matching product.
+  const pricesDecideMatch = outer.length > 0 || sort.key.includes('min_price');
+  const variantAggregate = (productId: string) => sql`left join lateral (
+      select min(ep.amount) as min_price, max(ep.amount) as max_price, max(ep.compare_at) as compare_at,
+        bool_or(${stockCondition}) as in_stock, count(*)::int as variant_count
+      from cw_product_variant v
+      left join cw_variant_price cp on cp.variant_id = v.id and cp.currency_code = ${request.currency}
+      ${usesConversion ? sql`left join cw_variant_price dp on dp.variant_id = v.id and dp.currency_code = ${pricing.defaultCurrency}` : sql``}
+      cross join lateral (select ${effectivePriceSql(pricing, request.currency, 'amount')} as amount,
+        ${effectivePriceSql(pricing, request.currency, 'compare_at_amount')} as compare_at) ep
+      where v.product_id = ${sql.raw(productId)} and v.deleted_at is null
+    ) pr on true`;
+  const priceColumns = sql`pr.min_price, pr.max_price, pr.compare_at, pr.in_stock, pr.variant_count`;
+
   const listed = await rows<ListedRow>(
     em,
-    sql`with listed as (
-        select p.id, p.title, p.slug, p.brand_id, p.featured, p.rating_average, p.rating_count, p.popularity, p.status, p.vendor_id, p.created_at,
-          ${iso('p.created_at')} as created, ${iso('p.updated_at')} as updated, ${iso('p.deleted_at')} as deleted,
-          pr.min_price, pr.max_price, pr.compare_at, pr.in_stock, pr.variant_count
+    sql`with matching as (
+        select p.id, p.title, p.slug, p.brand_id, p.featured, p.rating_average, p.rating_count, p.popularity, p.status, p.vendor_id,
+          p.created_at, p.updated_at, p.deleted_at${pricesDecideMatch ? sql`, ${priceColumns}` : sql``}
         from cw_product p
-        left join lateral (
-          select min(ep.amount) as min_price, max(ep.amount) as max_price, max(ep.compare_at) as compare_at,
-            bool_or(${stockCondition}) as in_stock, count(*)::int as variant_count
-          from cw_product_variant v
-          left join cw_variant_price cp on cp.variant_id = v.id and cp.currency_code = ${request.currency}
-          ${usesConversion ? sql`left join cw_variant_price dp on dp.variant_id = v.id and dp.currency_code = ${pricing.defaultCurrency}` : sql``}
-          cross join lateral (select ${effectivePriceSql(pricing, request.currency, 'amount')} as amount,
-            ${effectivePriceSql(pricing, request.currency, 'compare_at_amount')} as compare_at) ep
-          where v.product_id = p.id and v.deleted_at is null
-        ) pr on true
-        where ${sql.join(where, sql` and `)}
-      ), matching as (
-        select * from listed ${outer.length ? sql`where ${sql.join(outer, sql` and `)}` : sql``}
+        ${pricesDecideMatch ? variantAggregate('p.id') : sql``}
+        where ${sql.join([...where, ...outer], sql` and `)}
       ), page as (
         select *, ${keyText} as sort_key from matching ${page.length ? sql`where ${sql.join(page, sql` and `)}` : sql``}
         order by ${keyed} ${sql.raw(sort.direction)}, id ${sql.raw(sort.direction)}
         limit ${request.limit + 1} ${request.offset && !request.cursor ? sql`offset ${request.offset}` : sql``}
+      ), shown as (
+        select page.*, ${iso('page.created_at')} as created, ${iso('page.updated_at')} as updated, ${iso('page.deleted_at')} as deleted
+          ${pricesDecideMatch ? sql`` : sql`, ${priceColumns}`}
+        from page ${pricesDecideMatch ? sql`` : variantAggregate('page.id')}
       )
       -- the total rides along even when the page is empty (an offset past the end)
-      select page.*, t.total from (select count(*) as total from matching) t left join page on true
+      select shown.*, t.total from (select count(*) as total from matching) t left join shown on true
       order by ${keyed} ${sql.raw(sort.direction)}, id ${sql.raw(sort.direction)}`,
   );
   const count = Number(listed[0]?.total ?? 0);

@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { EntityManager } from '@mikro-orm/sql';
 import type { Cradle } from '../../kernel/container.ts';
 import { iso, json, rows, toAmount, toNumber } from './catalog-sql.ts';
@@ -57,7 +57,17 @@ export interface ImageRow {
   media_alt: string;
 }
 
-type Deps = Pick<Cradle, 'mediaService' | 'brandService' | 'categoryService' | 'tagService' | 'variantAvailability'>;
+type Deps = Pick<Cradle, 'mediaService' | 'variantAvailability'>;
+
+interface AttributeValueRow {
+  code: string;
+  name: string;
+  type: string;
+  unit: string | null;
+  text_value: string | null;
+  number_value: string | number | null;
+  boolean_value: boolean | null;
+}
 
 /** `[{ option, value }]` as stored on a variant → `{ Size: 'M' }`. */
 export function optionMap(stored: unknown): Record<string, string> {
@@ -107,21 +117,53 @@ export function imageView(deps: Pick<Deps, 'mediaService'>, row: ImageRow): Imag
   };
 }
 
-function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const list = groups.get(k);
-    if (list) list.push(item);
-    else groups.set(k, [item]);
-  }
-  return groups;
+/**
+ * One statement per page of products: each product's variants with prices, options, brand,
+ * categories and tags (names joined from the taxonomy tables, read-only), attribute values and old
+ * slugs ride along as JSON. Images come in a second statement (`imageQuery`): folded in as one more
+ * JSON column they made a product page measurably slower under load (see bench/ and decision 0012).
+ */
+function productViewQuery(from: RawBuilder<unknown>, withPreviousSlugs = true) {
+  return sql`select p.id, p.title, p.slug, p.description_markdown, p.description_html, p.status, p.brand_id, p.vendor_id, p.featured, p.meta_title,
+      p.meta_description, p.rating_average, p.rating_count, ${iso('p.published_at')} as published_at, ${iso('p.created_at')} as created_at,
+      ${iso('p.updated_at')} as updated_at, ${iso('p.deleted_at')} as deleted_at,
+      (select json_build_object('id', b.id, 'name', b.name, 'slug', b.slug) from cw_brand b where b.id = p.brand_id) as brand,
+      (select coalesce(json_agg(json_build_object('id', v.id, 'product_id', v.product_id, 'sku', v.sku, 'barcode', v.barcode, 'title', v.title,
+          'option_values', v.option_values, 'weight_grams', v.weight_grams, 'length_mm', v.length_mm, 'width_mm', v.width_mm, 'height_mm', v.height_mm,
+          'prices', coalesce((select json_agg(json_build_object('currencyCode', vp.currency_code, 'amount', vp.amount, 'compareAtAmount', vp.compare_at_amount)
+                    order by vp.currency_code) from cw_variant_price vp where vp.variant_id = v.id), '[]'))
+        order by v.position, v.id), '[]')
+        from cw_product_variant v where v.product_id = p.id and v.deleted_at is null) as variants,
+      (select coalesce(json_agg(json_build_object('name', o.name,
+          'values', coalesce((select json_agg(ov.value order by ov.position) from cw_product_option_value ov where ov.option_id = o.id), '[]'))
+        order by o.position), '[]')
+        from cw_product_option o where o.product_id = p.id) as options,
+      (select coalesce(json_agg(json_build_object('id', c.id, 'name', c.name, 'slug', c.slug) order by c.path), '[]')
+        from cw_product_category pc join cw_category c on c.id = pc.category_id where pc.product_id = p.id) as categories,
+      (select coalesce(json_agg(json_build_object('id', t.id, 'name', t.name, 'slug', t.slug) order by lower(t.name)), '[]')
+        from cw_product_tag pt join cw_tag t on t.id = pt.tag_id where pt.product_id = p.id) as tags,
+      (select coalesce(json_agg(json_build_object('code', a.code, 'name', a.name, 'type', a.type, 'unit', a.unit,
+          'text_value', pa.text_value, 'number_value', pa.number_value, 'boolean_value', pa.boolean_value) order by a.name), '[]')
+        from cw_product_attribute pa join cw_attribute a on a.id = pa.attribute_id where pa.product_id = p.id) as attributes,
+      ${withPreviousSlugs ? sql`(select coalesce(json_agg(s.slug order by s.created_at desc), '[]') from cw_product_slug s where s.product_id = p.id and s.slug <> p.slug)` : sql`'[]'::json`} as previous_slugs
+    ${from}`;
+}
+
+interface ProductWithParts extends ProductRow {
+  brand: unknown;
+  variants: unknown;
+  options: unknown;
+  categories: unknown;
+  tags: unknown;
+  attributes: unknown;
+  previous_slugs: unknown;
 }
 
 /**
  * Whole products (variants, prices in `currency`, options, taxonomy, attributes, images,
- * availability) for a set of ids in a fixed number of queries, whatever the number of products.
- * The view is the admin one; store routes' response schemas drop the fields shoppers do not see.
+ * availability) for a set of ids: two statements, plus the availability source's one when stock is
+ * tracked, whatever the number of products. The view is the admin one; store routes' response
+ * schemas drop the fields shoppers do not see.
  */
 export async function loadProductViews(
   em: EntityManager,
@@ -132,99 +174,100 @@ export async function loadProductViews(
 ): Promise<Map<string, AdminProductView>> {
   if (productIds.length === 0) return new Map();
   const ids = [...productIds];
-  const [products, variants, options, links, attributes, images, slugs] = await Promise.all([
-    rows<ProductRow>(
-      em,
-      sql`select id, title, slug, description_markdown, description_html, status, brand_id, vendor_id, featured, meta_title, meta_description,
-          rating_average, rating_count, ${iso('published_at')} as published_at, ${iso('created_at')} as created_at,
-          ${iso('updated_at')} as updated_at, ${iso('deleted_at')} as deleted_at
-        from cw_product where id = any(${ids})`,
-    ),
-    rows<VariantRow>(
-      em,
-      sql`select v.id, v.product_id, v.sku, v.barcode, v.title, v.option_values, v.weight_grams, v.length_mm, v.width_mm, v.height_mm,
-          coalesce((select json_agg(json_build_object('currencyCode', vp.currency_code, 'amount', vp.amount, 'compareAtAmount', vp.compare_at_amount)
-                    order by vp.currency_code) from cw_variant_price vp where vp.variant_id = v.id), '[]') as prices
-        from cw_product_variant v where v.product_id = any(${ids}) and v.deleted_at is null
-        order by v.product_id, v.position, v.id`,
-    ),
-    rows<{ product_id: string; name: string; values: unknown }>(
-      em,
-      sql`select o.product_id, o.name, coalesce(json_agg(ov.value order by ov.position) filter (where ov.id is not null), '[]') as values
-        from cw_product_option o left join cw_product_option_value ov on ov.option_id = o.id
-        where o.product_id = any(${ids}) group by o.product_id, o.id, o.name, o.position order by o.product_id, o.position`,
-    ),
-    rows<{ product_id: string; kind: 'category' | 'tag'; id: string }>(
-      em,
-      sql`select product_id, 'category' as kind, category_id as id from cw_product_category where product_id = any(${ids})
-        union all select product_id, 'tag' as kind, tag_id as id from cw_product_tag where product_id = any(${ids})`,
-    ),
-    rows<{ product_id: string; code: string; name: string; type: string; unit: string | null; text_value: string | null; number_value: string | null; boolean_value: boolean | null }>(
-      em,
-      sql`select pa.product_id, a.code, a.name, a.type, a.unit, pa.text_value, pa.number_value, pa.boolean_value
-        from cw_product_attribute pa join cw_attribute a on a.id = pa.attribute_id
-        where pa.product_id = any(${ids}) order by pa.product_id, a.name`,
-    ),
+  const [products, images] = await Promise.all([
+    rows<ProductWithParts>(em, productViewQuery(sql`from cw_product p where p.id = any(${ids})`)),
     rows<ImageRow>(em, imageQuery(ids)),
-    rows<{ product_id: string; slug: string }>(
-      em,
-      sql`select s.product_id, s.slug from cw_product_slug s join cw_product p on p.id = s.product_id
-        where s.product_id = any(${ids}) and s.slug <> p.slug order by s.created_at desc`,
-    ),
   ]);
-  const variantsByProduct = groupBy(variants, (v) => v.product_id);
-  const linksByProduct = groupBy(links, (l) => l.product_id);
-  const [brands, categories, tags, availability] = await Promise.all([
-    deps.brandService.summaries(products.flatMap((p) => (p.brand_id ? [p.brand_id] : []))),
-    deps.categoryService.summaries(links.filter((l) => l.kind === 'category').map((l) => l.id)),
-    deps.tagService.summaries(links.filter((l) => l.kind === 'tag').map((l) => l.id)),
-    deps.variantAvailability.availability(em, variants.map((v) => v.id)),
-  ]);
-  const optionsByProduct = groupBy(options, (o) => o.product_id);
-  const attributesByProduct = groupBy(attributes, (a) => a.product_id);
-  const imagesByProduct = groupBy(images, (i) => i.product_id);
-  const slugsByProduct = groupBy(slugs, (s) => s.product_id);
+  const views = await toViews(em, deps, pricing, products, images, currency);
+  return new Map(views.map((view) => [view.id, view]));
+}
 
-  const views = new Map<string, AdminProductView>();
-  for (const product of products) {
-    const productVariants = (variantsByProduct.get(product.id) ?? []).map((v) => variantView(v, pricing, currency, availability));
-    const shown = productVariants.flatMap((v) => (v.price ? [v.price.amount] : []));
-    const productLinks = linksByProduct.get(product.id) ?? [];
-    views.set(product.id, {
+/**
+ * A published product by id or current slug (a statement for the product, one for its images);
+ * when a slug is not current, the product that had it before, to redirect to. Ids (`prod_…`) and slugs (no `_`) cannot collide.
+ */
+export async function findStoreProduct(
+  em: EntityManager,
+  deps: Deps,
+  pricing: CatalogPricing,
+  idOrSlug: string,
+  currency: string,
+): Promise<{ view: AdminProductView } | { movedTo: string } | undefined> {
+  const byId = idOrSlug.includes('_');
+  const [product] = await rows<ProductWithParts>(
+    em,
+    productViewQuery(
+      sql`from cw_product p where ${byId ? sql`p.id = ${idOrSlug}` : sql`p.slug = ${idOrSlug}`} and p.status = 'published' and p.deleted_at is null`,
+      false,
+    ),
+  );
+  if (product) {
+    const images = await rows<ImageRow>(em, imageQuery([product.id]));
+    const [view] = await toViews(em, deps, pricing, [product], images, currency);
+    return { view: view! };
+  }
+  if (byId) return undefined;
+  // old links are rare next to current ones: only a miss pays for the history lookup
+  const [moved] = await rows<{ slug: string }>(
+    em,
+    sql`select p.slug from cw_product_slug s join cw_product p on p.id = s.product_id
+      where s.slug = ${idOrSlug} and p.status = 'published' and p.deleted_at is null`,
+  );
+  return moved ? { movedTo: moved.slug } : undefined;
+}
+
+async function toViews(
+  em: EntityManager,
+  deps: Deps,
+  pricing: CatalogPricing,
+  products: ProductWithParts[],
+  images: ImageRow[],
+  currency: string,
+): Promise<AdminProductView[]> {
+  const imagesOf = new Map<string, ImageRow[]>();
+  for (const image of images) imagesOf.set(image.product_id, [...(imagesOf.get(image.product_id) ?? []), image]);
+  const variantsOf = new Map(products.map((p) => [p.id, json<VariantRow[]>(p.variants)]));
+  const availability = await deps.variantAvailability.availability(
+    em,
+    [...variantsOf.values()].flat().map((v) => v.id),
+  );
+  return products.map((product) => {
+    const variants = variantsOf.get(product.id)!.map((v) => variantView(v, pricing, currency, availability));
+    const shown = variants.flatMap((v) => (v.price ? [v.price.amount] : []));
+    return {
       id: product.id,
       title: product.title,
       slug: product.slug,
       status: product.status,
       descriptionMarkdown: product.description_markdown,
       descriptionHtml: product.description_html,
-      brand: product.brand_id ? (brands.get(product.brand_id) ?? null) : null,
-      categories: productLinks.filter((l) => l.kind === 'category').flatMap((l) => categories.get(l.id) ?? []).map(({ id, name, slug }) => ({ id, name, slug })),
-      tags: productLinks.filter((l) => l.kind === 'tag').flatMap((l) => tags.get(l.id) ?? []).map(({ id, name, slug }) => ({ id, name, slug })),
-      attributes: (attributesByProduct.get(product.id) ?? []).map((a) => ({
+      brand: json<{ id: string; name: string; slug: string } | null>(product.brand),
+      categories: json(product.categories),
+      tags: json(product.tags),
+      attributes: json<AttributeValueRow[]>(product.attributes).map((a) => ({
         code: a.code,
         name: a.name,
         type: a.type,
         unit: a.unit,
         value: a.type === 'number' ? Number(a.number_value) : a.type === 'boolean' ? a.boolean_value! : a.text_value!,
       })),
-      options: (optionsByProduct.get(product.id) ?? []).map((o) => ({ name: o.name, values: json<string[]>(o.values) })),
-      variants: productVariants,
-      images: (imagesByProduct.get(product.id) ?? []).map((row) => imageView(deps, row)),
+      options: json(product.options),
+      variants,
+      images: (imagesOf.get(product.id) ?? []).map((row) => imageView(deps, row)),
       featured: product.featured,
       metaTitle: product.meta_title,
       metaDescription: product.meta_description,
       priceRange: shown.length ? { min: { amount: Math.min(...shown), currencyCode: currency }, max: { amount: Math.max(...shown), currencyCode: currency } } : null,
-      available: productVariants.some((v) => v.availability.available),
+      available: variants.some((v) => v.availability.available),
       rating: { average: toNumber(product.rating_average), count: product.rating_count },
       vendorId: product.vendor_id,
-      previousSlugs: (slugsByProduct.get(product.id) ?? []).map((s) => s.slug),
+      previousSlugs: json(product.previous_slugs),
       publishedAt: product.published_at,
       createdAt: product.created_at,
       updatedAt: product.updated_at,
       deletedAt: product.deleted_at,
-    });
-  }
-  return views;
+    };
+  });
 }
 
 function variantView(row: VariantRow, pricing: CatalogPricing, currency: string, availability: Map<string, VariantAvailability>) {

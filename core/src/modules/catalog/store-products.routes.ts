@@ -1,10 +1,8 @@
 import { Type } from 'typebox';
-import { sql } from 'kysely';
 import { defineRoute, reply } from '../../kernel/http/route.ts';
 import { CatalogErrors } from './catalog.errors.ts';
-import { rows } from './catalog-sql.ts';
 import { attributeFilters, listProducts } from './product-listing.ts';
-import { loadProductViews } from './product-views.ts';
+import { findStoreProduct } from './product-views.ts';
 import { PageOf, ProductDetailQuery, ProductListItem, StoreProductListQuery, StoreProductView } from './product.schemas.ts';
 
 /** `/store/products`: what shoppers see — published products only, prices in the currency they ask for. */
@@ -44,19 +42,13 @@ export const storeProductRoutes = [
       response: { 200: StoreProductView, 301: null },
     },
     handler: async ({ params, query, cradle, ctx }) => {
-      const currency = cradle.catalogPricing.currencyFor(query.currency);
-      const [found] = await rows<{ id: string; slug: string; requested_slug: string | null }>(
-        cradle.em,
-        sql`select p.id, p.slug, s.slug as requested_slug from cw_product p left join cw_product_slug s on s.product_id = p.id and s.slug = ${params.idOrSlug}
-          where (p.id = ${params.idOrSlug} or s.slug is not null) and p.status = 'published' and p.deleted_at is null limit 1`,
-      );
+      const found = await findStoreProduct(cradle.em, cradle, cradle.catalogPricing, params.idOrSlug, cradle.catalogPricing.currencyFor(query.currency));
       if (!found) throw CatalogErrors.PRODUCT_NOT_FOUND(`No product ${params.idOrSlug}`);
-      if (found.requested_slug && found.requested_slug !== found.slug) {
+      if ('movedTo' in found) {
         const search = ctx.querystring ? `?${ctx.querystring}` : '';
-        return reply(301, undefined, { Location: `${ctx.path.slice(0, -params.idOrSlug.length)}${encodeURIComponent(found.slug)}${search}` });
+        return reply(301, undefined, { Location: `${ctx.path.slice(0, -params.idOrSlug.length)}${encodeURIComponent(found.movedTo)}${search}` });
       }
-      const views = await loadProductViews(cradle.em, cradle, cradle.catalogPricing, [found.id], currency);
-      return views.get(found.id)!;
+      return found.view;
     },
   }),
 ];
