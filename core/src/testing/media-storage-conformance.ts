@@ -237,7 +237,7 @@ export function describeMediaStorageConformance(name: string, setup: () => Promi
       await expectGone(urlOf(keys.other), keys.other);
     });
 
-    it('put reports a failing backend as a MediaStorageError an admin can read', async function (this: unknown) {
+    it('put reports a failing backend as a MediaStorageError an admin can read (skipped when the setup gives no failing instance)', async function (this: unknown) {
       const failing = under().failing;
       if (!failing) {
         // no failing instance given: nothing to check (mocha shows it as pending when skip exists)
@@ -261,7 +261,7 @@ export function describeMediaStorageConformance(name: string, setup: () => Promi
       }
     });
 
-    describe('deliveryRendition (image CDNs that resize on delivery)', () => {
+    describe('deliveryRendition, for image CDNs that resize on delivery (skipped for storages without it)', () => {
       let cdn: Required<Pick<MediaStorage, 'deliveryRendition'>> & MediaStorage;
       let source: MediaFile;
       let sourceKey: string;
