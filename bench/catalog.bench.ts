@@ -6,7 +6,6 @@
  * equal. Prints req/s, p50/p99 and the store/baseline ratio; writes bench/RESULTS.md.
  * Run with `npm run bench` (see bench/README.md).
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join, relative } from 'node:path';
@@ -18,6 +17,7 @@ import sharp from 'sharp';
 import { CORE_VERSION, createCommerce } from '@cartwright/core';
 import { createTestDatabase } from '@cartwright/core/testing';
 import { BRANDS, PRODUCTS, ROOT_CATEGORIES, seedBenchCatalog } from './support/catalog-seed.ts';
+import { startChildServer, type ChildServer } from './support/child-server.ts';
 
 const HOST = '127.0.0.1';
 const CONNECTIONS = 50;
@@ -26,7 +26,6 @@ const MEASURED_SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 /** Both servers get the same number of database connections. */
 const POOL_SIZE = 10;
 const TARGET_RATIO = 0.5;
-const STOP_TIMEOUT_MS = 20_000;
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const root = join(here, '..');
@@ -53,52 +52,10 @@ function endpoints(): Endpoint[] {
   ];
 }
 
-interface Child {
-  url: string;
-  measureCpu(): Promise<() => Promise<number>>;
-  stop(): Promise<void>;
-}
-
-async function startChild(script: string, env: Record<string, string>): Promise<Child> {
-  const child: ChildProcess = fork(join(here, script), {
-    cwd: root,
-    // BENCH_PROFILE=<dir> writes a CPU profile of the store under load there
-    execArgv: ['--conditions=cartwright-source', '--disable-warning=ExperimentalWarning', ...(process.env.BENCH_PROFILE && script.includes('store') ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [])],
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const url = await new Promise<string>((resolve, reject) => {
-    child.once('message', (message) => resolve((message as { url: string }).url));
-    void exited.then((code) => reject(new Error(`${script} exited (${code}) before it listened`)));
-  });
-  const cpuSample = () =>
-    new Promise<{ micros: number; nanos: bigint }>((resolve) => {
-      const onMessage = (message: unknown) => {
-        const answer = message as { cpu?: NodeJS.CpuUsage; at?: string };
-        if (!answer.cpu) return;
-        child.off('message', onMessage);
-        resolve({ micros: answer.cpu.user + answer.cpu.system, nanos: BigInt(answer.at!) });
-      };
-      child.on('message', onMessage);
-      child.send('cpu');
-    });
-  return {
-    url,
-    async measureCpu() {
-      const start = await cpuSample();
-      return async () => {
-        const end = await cpuSample();
-        return (end.micros - start.micros) / (Number(end.nanos - start.nanos) / 1_000);
-      };
-    },
-    async stop() {
-      if (child.connected) child.send('stop');
-      const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
+/** BENCH_PROFILE=<dir> writes a CPU profile of the store under load there. */
+function startChild(script: string, env: Record<string, string>): Promise<ChildServer> {
+  const profile = process.env.BENCH_PROFILE && script.includes('store') ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+  return startChildServer(script, env, profile);
 }
 
 /** Keys in one order, so that only values and array order count. */
@@ -124,7 +81,7 @@ function firstDifference(a: unknown, b: unknown, path = '$'): string | undefined
 }
 
 /** Proves the comparison fair: both servers answer every sampled request with the same JSON. */
-async function checkSameAnswers(store: Child, baseline: Child, endpoint: Endpoint): Promise<void> {
+async function checkSameAnswers(store: ChildServer, baseline: ChildServer, endpoint: Endpoint): Promise<void> {
   const samples = endpoint.paths.filter((_, i) => i % Math.max(1, Math.floor(endpoint.paths.length / 25)) === 0);
   for (const path of samples) {
     const [s, b] = await Promise.all([fetch(`${store.url}${path}`), fetch(`${baseline.url}${path}`)]);
@@ -173,7 +130,7 @@ function load(url: string, paths: readonly string[], seconds: number): Promise<{
   });
 }
 
-async function measure(server: Child, endpoint: Endpoint, label: string): Promise<Measured> {
+async function measure(server: ChildServer, endpoint: Endpoint, label: string): Promise<Measured> {
   process.stderr.write(`${endpoint.name} on ${label}: warming up ${WARM_UP_SECONDS} s, measuring ${MEASURED_SECONDS} s\n`);
   await load(server.url, endpoint.paths, WARM_UP_SECONDS);
   const cpu = await server.measureCpu();

@@ -4,7 +4,6 @@
  * it runs on a throwaway PostgreSQL database too. Prints a markdown table and writes it, with the
  * machine's facts, to bench/results/<date>-http-kernel.md.
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join, relative } from 'node:path';
@@ -13,12 +12,12 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { CORE_VERSION } from '@cartwright/core';
 import { createTestDatabase, type TestDatabase } from '@cartwright/core/testing';
+import { startChildServer, type ChildServer } from './support/child-server.ts';
 
 const HOST = '127.0.0.1';
 const CONNECTIONS = 10;
 const WARM_UP_SECONDS = 3;
 const MEASURED_SECONDS = 10;
-const STOP_TIMEOUT_MS = 20_000;
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const root = join(here, '..');
@@ -100,54 +99,10 @@ interface Row {
   serverCpu: number;
 }
 
-interface BenchServer {
-  url: string;
-  /** Starts timing the server's CPU; the function returned gives the share of one core it used since. */
-  measureCpu(): Promise<() => Promise<number>>;
-  stop(): Promise<void>;
-}
-
-async function startServer(database: { url?: string; dataDir: string }): Promise<BenchServer> {
-  const child: ChildProcess = fork(join(here, 'support/bench-server.ts'), {
-    cwd: root,
-    execArgv: ['--conditions=cartwright-source', '--disable-warning=ExperimentalWarning'],
-    env: { ...process.env, CARTWRIGHT_BENCH_DATABASE: JSON.stringify(database) },
-    // the store's request log goes nowhere; its errors still show
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const url = await new Promise<string>((resolve, reject) => {
-    child.once('message', (message) => resolve((message as { url: string }).url));
-    void exited.then((code) => reject(new Error(`the bench server exited (${code}) before it listened`)));
-  });
-  if (new URL(url).hostname !== HOST) throw new Error(`the bench server listens on ${url}, not ${HOST}`);
-  const cpuSample = () =>
-    new Promise<{ micros: number; nanos: bigint }>((resolve) => {
-      const onMessage = (message: unknown) => {
-        const answer = message as { cpu?: NodeJS.CpuUsage; at?: string };
-        if (!answer.cpu) return;
-        child.off('message', onMessage);
-        resolve({ micros: answer.cpu.user + answer.cpu.system, nanos: BigInt(answer.at!) });
-      };
-      child.on('message', onMessage);
-      child.send('cpu');
-    });
-  return {
-    url,
-    async measureCpu() {
-      const start = await cpuSample();
-      return async () => {
-        const end = await cpuSample();
-        return (end.micros - start.micros) / (Number(end.nanos - start.nanos) / 1_000);
-      };
-    },
-    async stop() {
-      if (child.connected) child.send('stop');
-      const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
+async function startServer(database: { url?: string; dataDir: string }): Promise<ChildServer> {
+  const server = await startChildServer('support/bench-server.ts', { CARTWRIGHT_BENCH_DATABASE: JSON.stringify(database) });
+  if (new URL(server.url).hostname !== HOST) throw new Error(`the bench server listens on ${server.url}, not ${HOST}`);
+  return server;
 }
 
 interface Measured {
