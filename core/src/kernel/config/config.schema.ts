@@ -155,6 +155,43 @@ export const CoreConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    tax: Type.Object(
+      {
+        /**
+         * Whether the prices the store enters already contain tax (VAT/GST style, `true`) or tax is
+         * added on top at checkout (US sales-tax style, `false`). One setting per store.
+         */
+        pricesIncludeTax: Type.Boolean({ default: false }),
+        /** The tax class of a line whose product names none, and of shipping. */
+        defaultTaxClass: Type.String({ minLength: 1, default: 'standard' }),
+        /**
+         * Tax rates by destination and tax class. For a line, the rule of its class for the shipping
+         * address's country and region wins over the one for the whole country; no rule: no tax.
+         * Tax is rounded per line, half up (decision 0014). Empty: no tax anywhere.
+         */
+        rates: Type.Array(
+          Type.Object(
+            {
+              /** Stable id, shown in the per-rate breakdown (`de-vat`). */
+              id: Type.String({ minLength: 1 }),
+              /** What receipts call it (`MwSt. 19 %`). */
+              name: Type.String({ minLength: 1 }),
+              /** ISO 3166-1 alpha-2. */
+              countryCode: Type.String({ pattern: '^[A-Z]{2}$' }),
+              /** Subdivision code within the country (`CA` for California); absent: the whole country. */
+              region: Type.Optional(Type.String({ minLength: 1 })),
+              /** Optional in the type so a TypeScript config may leave it out; validation fills in `standard`. */
+              taxClass: Type.Optional(Type.String({ minLength: 1, default: 'standard' })),
+              /** Percent as a decimal string (`'19'`, `'7.25'`), never a float. */
+              rate: Type.String({ pattern: '^(0|[1-9][0-9]{0,2})(\\.[0-9]{1,6})?$' }),
+            },
+            { additionalProperties: false },
+          ),
+          { default: [] },
+        ),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     media: Type.Object(
       {
         /** Largest accepted upload, in bytes. */

@@ -18,18 +18,24 @@ export function amountFromDatabase(value: string | number | bigint): number {
   return amount;
 }
 
+/** A non-negative exact fraction. */
+export interface Fraction {
+  numerator: bigint;
+  denominator: bigint;
+}
+
 /**
  * A decimal string (`'0.9215'`) as an exact fraction, so rates never pass through a float.
  */
-function parseDecimal(value: string): { numerator: bigint; denominator: bigint } {
+export function decimalFraction(value: string): Fraction {
   const match = /^(\d+)(?:\.(\d+))?$/.exec(value);
   if (!match) throw new Error(`not a decimal number: ${value}`);
   const fraction = match[2] ?? '';
   return { numerator: BigInt(match[1]! + fraction), denominator: 10n ** BigInt(fraction.length) };
 }
 
-/** `numerator / denominator` rounded half up (amounts are never negative here). */
-function divideHalfUp(numerator: bigint, denominator: bigint): bigint {
+/** `numerator / denominator` rounded half up: the one rounding rule money follows (amounts are never negative). */
+export function divideHalfUp(numerator: bigint, denominator: bigint): bigint {
   return (2n * numerator + denominator) / (2n * denominator);
 }
 
@@ -40,7 +46,7 @@ function divideHalfUp(numerator: bigint, denominator: bigint): bigint {
  * 3025.8863 ¥ → 3026. The exponents of both currencies are taken into account.
  */
 export function convertAmount(amount: number, fromCurrency: string, toCurrency: string, rate: string): number {
-  const { numerator, denominator } = parseDecimal(rate);
+  const { numerator, denominator } = decimalFraction(rate);
   const shift = currencyExponent(toCurrency) - currencyExponent(fromCurrency);
   let top = BigInt(amount) * numerator;
   let bottom = denominator;
