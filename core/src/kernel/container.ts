@@ -18,6 +18,20 @@ export type Actor =
   | { kind: 'apiKey'; keyId: string; permissions: readonly string[] }
   | { kind: 'system'; name: string };
 
+/** Who acted, as records that outlive the request store it (audit log, stock ledger). */
+export function actorReference(actor: Actor): { kind: Actor['kind']; id: string | null } {
+  switch (actor.kind) {
+    case 'user':
+      return { kind: 'user', id: actor.userId };
+    case 'apiKey':
+      return { kind: 'apiKey', id: actor.keyId };
+    case 'system':
+      return { kind: 'system', id: actor.name };
+    default:
+      return { kind: 'anonymous', id: null };
+  }
+}
+
 /**
  * Everything the container holds, by key. Modules and plugins add their services by interface
  * merging, so `cradle.someService` is typed wherever it is resolved:

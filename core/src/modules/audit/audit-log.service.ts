@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/sql';
-import type { Actor } from '../../kernel/container.ts';
+import { actorReference, type Actor } from '../../kernel/container.ts';
 import { newId } from '../../kernel/ids.ts';
 import { AuditEntry, type AuditEntryRecord } from './audit.entity.ts';
 
@@ -21,19 +21,6 @@ export interface AuditQuery {
   offset: number;
 }
 
-function actorOf(actor: Actor): { kind: string; id: string | null } {
-  switch (actor.kind) {
-    case 'user':
-      return { kind: 'user', id: actor.userId };
-    case 'apiKey':
-      return { kind: 'apiKey', id: actor.keyId };
-    case 'system':
-      return { kind: 'system', id: actor.name };
-    default:
-      return { kind: 'anonymous', id: null };
-  }
-}
-
 /**
  * The admin audit log. Scoped: it records the current actor, request id and client address, and
  * `record` writes through the caller's EntityManager so the entry commits with the change it
@@ -53,7 +40,7 @@ export class AuditLog {
   }
 
   record(em: EntityManager, input: AuditRecordInput): AuditEntryRecord {
-    const actor = actorOf(this.#actor);
+    const actor = actorReference(this.#actor);
     return em.create(AuditEntry, {
       id: newId('aud'),
       actorKind: actor.kind,

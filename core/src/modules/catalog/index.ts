@@ -11,7 +11,7 @@ declare module '../../kernel/container.ts' {
   interface Cradle {
     productService: ProductService;
     catalogPricing: CatalogPricing;
-    /** Whether variants can be sold; the inventory module provides the tracked implementation. */
+    /** Whether variants can be sold; registered by the inventory module (`UntrackedAvailability` when stock is not counted). */
     variantAvailability: VariantAvailabilitySource;
   }
 }
@@ -31,7 +31,6 @@ export const catalogModule = definePlugin({
   version: '0.1.0',
   register(api) {
     api.service('catalogPricing', (cradle) => new CatalogPricing(cradle.config.catalog), { lifetime: 'singleton' });
-    api.service('variantAvailability', () => new UntrackedAvailability(), { lifetime: 'singleton' });
     api.service('productService', (cradle) => new ProductService(cradle));
     api.routes('/store/products', storeProductRoutes);
     api.routes('/admin/products', [...productCsvRoutes, ...adminProductRoutes]);

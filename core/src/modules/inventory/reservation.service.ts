@@ -1,0 +1,144 @@
+import { sql } from 'kysely';
+import type { EntityManager } from '@mikro-orm/sql';
+import type { Cradle } from '../../kernel/container.ts';
+import { rows } from './inventory-sql.ts';
+import { applyStockChange, type StockVariant } from './stock-ledger.ts';
+
+type Deps = Pick<Cradle, 'events' | 'actor'>;
+
+export interface ReservationLine {
+  variantId: string;
+  quantity: number;
+  /** Where to reserve; the default location when absent. */
+  locationId?: string;
+}
+
+/** Reserving either holds every line or none; a refusal names the first line that could not be held. */
+export type ReserveResult = { ok: true } | { ok: false; variantId: string; requested: number; available: number };
+/** Releasing or committing acts on what the reference still holds; nothing held is a value, not an error. */
+export type SettleResult = { ok: true; units: number } | { ok: false; reason: 'nothing_reserved' };
+
+class LineRefused extends Error {
+  readonly refusal: Extract<ReserveResult, { ok: false }>;
+  constructor(refusal: Extract<ReserveResult, { ok: false }>) {
+    super('line refused');
+    this.refusal = refusal;
+  }
+}
+
+/**
+ * Holds stock for a cart or an order while it is paid for. The reference (an order or checkout id)
+ * ties the holds together in the ledger: what a reference still holds is the sum of its movements'
+ * `delta_reserved`, so there is no second table to keep in step. Every method joins the caller's
+ * transaction through `em` (a savepoint when one is open).
+ *
+ * @example
+ * const held = await cradle.reservationService.reserve(em, { reference: order.id, lines: [{ variantId, quantity: 2 }] });
+ * if (!held.ok) return outOfStock(held.variantId, held.available);
+ * // … later, once paid: await cradle.reservationService.commit(em, order.id);
+ */
+export class ReservationService {
+  readonly #deps: Deps;
+
+  constructor(deps: Deps) {
+    this.#deps = deps;
+  }
+
+  async reserve(em: EntityManager, request: { reference: string; lines: readonly ReservationLine[] }): Promise<ReserveResult> {
+    const merged = new Map<string, ReservationLine>();
+    for (const line of request.lines) {
+      const key = `${line.variantId}\u0000${line.locationId ?? ''}`;
+      const prior = merged.get(key);
+      merged.set(key, { ...line, quantity: (prior?.quantity ?? 0) + line.quantity });
+    }
+    // a fixed order, so two reservations of the same variants cannot deadlock
+    const lines = [...merged.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, line]) => line);
+    try {
+      await em.transactional(async (tx) => {
+        const [defaultLocation] = await rows<{ id: string }>(tx, sql`select id from cw_stock_location where is_default`);
+        for (const line of lines) {
+          const variant = await this.#variant(tx, line.variantId);
+          const locationId = line.locationId ?? defaultLocation!.id;
+          const refused = { ok: false as const, variantId: line.variantId, requested: line.quantity, available: 0 };
+          if (!variant) throw new LineRefused(refused);
+          const result = await applyStockChange(tx, this.#deps.events, {
+            variant,
+            locationId,
+            deltaOnHand: 0,
+            deltaReserved: line.quantity,
+            reason: 'reservation',
+            actor: this.#deps.actor,
+            reference: request.reference,
+          });
+          if (!result.ok) {
+            const [level] = await rows<{ available: number }>(
+              tx,
+              sql`select on_hand - reserved as available from cw_stock_level where variant_id = ${variant.id} and location_id = ${locationId}`,
+            );
+            throw new LineRefused({ ...refused, available: Math.max(0, Number(level?.available ?? 0)) });
+          }
+        }
+      });
+      return { ok: true };
+    } catch (error) {
+      if (error instanceof LineRefused) return error.refusal;
+      throw error;
+    }
+  }
+
+  /** Gives back what the reference still holds (a cart abandoned, a payment failed). */
+  release(em: EntityManager, reference: string): Promise<SettleResult> {
+    return this.#settle(em, reference, 'release');
+  }
+
+  /** Turns what the reference holds into a sale: on hand and reserved both go down. */
+  commit(em: EntityManager, reference: string): Promise<SettleResult> {
+    return this.#settle(em, reference, 'sale');
+  }
+
+  async #settle(em: EntityManager, reference: string, reason: 'release' | 'sale'): Promise<SettleResult> {
+    return em.transactional(async (tx) => {
+      // lock the levels first, so two settlements of one reference take turns and the second finds nothing held
+      await rows(
+        tx,
+        sql`select 1 from cw_stock_level where (variant_id, location_id) in
+          (select variant_id, location_id from cw_stock_movement where reference = ${reference})
+          order by variant_id, location_id for update`,
+      );
+      const held = await rows<{ variant_id: string; location_id: string; held: number; sku: string; product_id: string; vendor_id: string | null }>(
+        tx,
+        sql`select m.variant_id, m.location_id, sum(m.delta_reserved)::int as held, v.sku, v.product_id, p.vendor_id
+          from cw_stock_movement m join cw_product_variant v on v.id = m.variant_id join cw_product p on p.id = v.product_id
+          where m.reference = ${reference} group by m.variant_id, m.location_id, v.sku, v.product_id, p.vendor_id
+          having sum(m.delta_reserved) > 0 order by m.variant_id, m.location_id`,
+      );
+      if (held.length === 0) return { ok: false, reason: 'nothing_reserved' } as const;
+      let units = 0;
+      for (const line of held) {
+        const quantity = Number(line.held);
+        const result = await applyStockChange(tx, this.#deps.events, {
+          variant: { id: line.variant_id, sku: line.sku, productId: line.product_id, vendorId: line.vendor_id },
+          locationId: line.location_id,
+          deltaOnHand: reason === 'sale' ? -quantity : 0,
+          deltaReserved: -quantity,
+          reason,
+          actor: this.#deps.actor,
+          reference,
+        });
+        // held units are counted in both on_hand and reserved, so settling them cannot break a level's rules
+        if (!result.ok) throw new Error(`Stock level of ${line.variant_id} at ${line.location_id} no longer covers reservation ${reference}`);
+        units += quantity;
+      }
+      return { ok: true, units } as const;
+    });
+  }
+
+  async #variant(em: EntityManager, variantId: string): Promise<StockVariant | undefined> {
+    const [found] = await rows<{ id: string; sku: string; product_id: string; vendor_id: string | null }>(
+      em,
+      sql`select v.id, v.sku, v.product_id, p.vendor_id from cw_product_variant v join cw_product p on p.id = v.product_id
+        where v.id = ${variantId} and v.deleted_at is null and p.deleted_at is null`,
+    );
+    return found && { id: found.id, sku: found.sku, productId: found.product_id, vendorId: found.vendor_id };
+  }
+}
