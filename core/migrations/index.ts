@@ -7,6 +7,7 @@ import { CreateRolesAuditApiKeys } from './0005-roles-audit-api-keys.ts';
 import { CreateMedia } from './0006-media.ts';
 import { CreateCatalog } from './0007-catalog.ts';
 import { CreateInventory } from './0008-inventory.ts';
+import { CreatePurchasing } from './0009-purchasing.ts';
 
 /** Core's migrations, in the order they run. Plugins' migrations run after these, in config order. */
 export const coreMigrations: MigrationDefinition[] = [
@@ -18,4 +19,5 @@ export const coreMigrations: MigrationDefinition[] = [
   { name: 'core/0006-media', class: CreateMedia },
   { name: 'core/0007-catalog', class: CreateCatalog },
   { name: 'core/0008-inventory', class: CreateInventory },
+  { name: 'core/0009-purchasing', class: CreatePurchasing },
 ];

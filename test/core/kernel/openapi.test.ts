@@ -18,6 +18,18 @@ describe('OpenAPI document and reference page', () => {
     expect(result.valid, result.valid ? '' : compileErrors(result)).to.equal(true);
   });
 
+  it('tags the document with an ETag and answers 304 when the client has it', async () => {
+    const first = await store.client.get('/openapi.json');
+    const etag = first.headers.get('etag');
+    expect(etag).to.match(/^"[A-Za-z0-9_-]+"$/);
+    const again = await store.client.get('/openapi.json', { headers: { 'if-none-match': etag! } });
+    expect(again.status).to.equal(304);
+    expect(again.text).to.equal('');
+    const stale = await store.client.get('/openapi.json', { headers: { 'if-none-match': '"something-else"' } });
+    expect(stale.status).to.equal(200);
+    expect(stale.body).to.deep.equal(first.body);
+  });
+
   it('describes plugin routes from the same schemas that validate requests', async () => {
     const { body: doc } = await store.client.get('/openapi.json');
     const create = doc.paths['/fixtures/notes'].post;

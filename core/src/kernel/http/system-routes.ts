@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Type } from 'typebox';
 import { defineRoute, type RouteDefinition } from './route.ts';
 import { KernelErrors } from '../errors.ts';
@@ -12,6 +13,15 @@ const CheckResult = Type.Object({ name: Type.String(), ok: Type.Boolean() });
 
 /** Liveness, readiness and the API description: mounted at the root, outside `/store` and `/admin`. */
 export function systemRoutes(deps: { probes: () => ReadinessProbe[]; openapi: () => Record<string, unknown> }): RouteDefinition<any>[] {
+  // the routes are fixed once the store is built: serialise the description and the page once
+  let described: { json: string; etag: string; page: string } | undefined;
+  const description = () => {
+    if (!described) {
+      const json = JSON.stringify(deps.openapi());
+      described = { json, etag: `"${createHash('sha256').update(json).digest('base64url').slice(0, 27)}"`, page: renderDocsPage(deps.openapi()) };
+    }
+    return described;
+  };
   return [
     defineRoute({
       method: 'GET',
@@ -62,8 +72,19 @@ export function systemRoutes(deps: { probes: () => ReadinessProbe[]; openapi: ()
       path: '/openapi.json',
       summary: 'The OpenAPI 3.1 description of this API',
       tags: ['operations'],
-      schema: { response: { 200: Type.Object({}, { additionalProperties: true }) } },
-      handler: () => deps.openapi(),
+      schema: { response: { 200: Type.Object({}, { additionalProperties: true }), 304: null } },
+      handler: ({ ctx }) => {
+        const { json, etag } = description();
+        ctx.set('ETag', etag);
+        ctx.set('Cache-Control', 'no-cache');
+        if (ctx.get('if-none-match') === etag) {
+          ctx.status = 304;
+          ctx.body = '';
+          return;
+        }
+        ctx.type = 'application/json; charset=utf-8';
+        ctx.body = json;
+      },
     }),
     defineRoute({
       method: 'GET',
@@ -74,7 +95,7 @@ export function systemRoutes(deps: { probes: () => ReadinessProbe[]; openapi: ()
       handler: ({ ctx }) => {
         ctx.set('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'");
         ctx.type = 'text/html; charset=utf-8';
-        ctx.body = renderDocsPage(deps.openapi());
+        ctx.body = description().page;
       },
     }),
   ];
