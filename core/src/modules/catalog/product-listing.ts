@@ -6,6 +6,7 @@ import { KernelErrors } from '../../kernel/errors.ts';
 import { currencyExponent } from '../money/index.ts';
 import { CatalogErrors } from './catalog.errors.ts';
 import { iso, rows, toAmount, toNumber } from './catalog-sql.ts';
+import { likeContaining } from '../../kernel/db/sql.ts';
 import type { CatalogPricing } from './pricing.ts';
 import { imageQuery, imageView, type ImageRow } from './product-views.ts';
 import type { AdminProductListItem, ProductStatus } from './product.schemas.ts';
@@ -93,11 +94,6 @@ function decodeCursor(cursor: string, sort: ProductSortName): { key: string; id:
   });
 }
 
-/** `%`, `_` and `\` typed by a shopper are letters, not wildcards. */
-function likePattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
-
 /**
  * The effective price of variant `v` in `currency` as SQL: its own price there, else the
  * default-currency price converted at the configured rate, rounded half up in exact numeric
@@ -134,7 +130,7 @@ export async function listProducts(
   }
   const empty = { items: [], count: 0 };
   if (request.q) {
-    const pattern = likePattern(request.q);
+    const pattern = likeContaining(request.q);
     where.push(sql`(p.title ilike ${pattern} or exists (select 1 from cw_product_variant sv where sv.product_id = p.id and sv.deleted_at is null and sv.sku ilike ${pattern}))`);
   }
   if (request.category) {

@@ -4,7 +4,7 @@ import type { Cradle } from '../../kernel/container.ts';
 import { newId } from '../../kernel/ids.ts';
 import { CatalogErrors, type CatalogScope } from '../catalog/index.ts';
 import { InventoryErrors } from './inventory.errors.ts';
-import { rows, sqlState } from './inventory-sql.ts';
+import { rows, sqlState } from '../../kernel/db/sql.ts';
 import { applyStockChange, type MovementReason, type StockLevelRow, type StockVariant } from './stock-ledger.ts';
 
 type Deps = Pick<Cradle, 'em' | 'events' | 'actor'>;

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { EntityManager } from '@mikro-orm/sql';
 import type { Cradle } from '../../kernel/container.ts';
-import { rows } from './inventory-sql.ts';
+import { rows } from '../../kernel/db/sql.ts';
 import { applyStockChange, type StockVariant } from './stock-ledger.ts';
 
 type Deps = Pick<Cradle, 'events' | 'actor'>;

@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/sql';
 import { actorReference, type Actor } from '../../kernel/container.ts';
 import type { EventBus } from '../../kernel/events/event-bus.ts';
 import { newId } from '../../kernel/ids.ts';
-import { rows } from './inventory-sql.ts';
+import { rows } from '../../kernel/db/sql.ts';
 
 export type MovementReason = 'adjustment' | 'reservation' | 'release' | 'sale' | 'return' | 'receipt' | 'transfer';
 export const MOVEMENT_REASONS: readonly MovementReason[] = ['adjustment', 'reservation', 'release', 'sale', 'return', 'receipt', 'transfer'];

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { EntityManager } from '@mikro-orm/sql';
 import type { VariantAvailability, VariantAvailabilitySource } from '../catalog/index.ts';
-import { rows } from './inventory-sql.ts';
+import { rows } from '../../kernel/db/sql.ts';
 
 /**
  * Availability from stock levels, summed over every location: a variant can be sold when more is on

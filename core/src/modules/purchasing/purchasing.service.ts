@@ -1,5 +1,6 @@
-import { sql, type RawBuilder } from 'kysely';
+import { sql } from 'kysely';
 import type { EntityManager } from '@mikro-orm/sql';
+import { rows } from '../../kernel/db/sql.ts';
 import type { Cradle } from '../../kernel/container.ts';
 import { newId } from '../../kernel/ids.ts';
 import { CatalogErrors } from '../catalog/index.ts';
@@ -53,10 +54,6 @@ interface SupplierFields {
   email?: string | null;
   phone?: string | null;
   notes?: string | null;
-}
-
-async function rows<T>(em: EntityManager, query: RawBuilder<unknown>): Promise<T[]> {
-  return (await query.execute(em.getKysely())).rows as T[];
 }
 
 const iso = (value: unknown): string => new Date(value as string | Date).toISOString();

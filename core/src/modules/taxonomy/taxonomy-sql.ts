@@ -3,15 +3,9 @@ import type { EntityManager } from '@mikro-orm/sql';
 import type { AppError } from '../../kernel/errors.ts';
 import { slugify, uniqueSlug } from '../../kernel/slug.ts';
 
-/** A LIKE pattern matching every text that starts with `prefix` (ids hold `_`, a LIKE wildcard). */
-export function likePrefix(prefix: string): string {
-  return `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
+import { likeContaining, likePrefix } from '../../kernel/db/sql.ts';
 
-/** A LIKE pattern matching every text that contains `text`, case-insensitively with `ilike`. */
-export function likeContaining(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
+export { likeContaining, likePrefix };
 
 export function blankToNull(value: string | null | undefined): string | null {
   const trimmed = value?.trim();
