@@ -8,6 +8,10 @@ import { CreateMedia } from './0006-media.ts';
 import { CreateCatalog } from './0007-catalog.ts';
 import { CreateInventory } from './0008-inventory.ts';
 import { CreatePurchasing } from './0009-purchasing.ts';
+import { AddProductTaxClass } from './0010-product-tax-class.ts';
+import { CreateStockReservationsAndAlerts } from './0011-stock-reservations-and-alerts.ts';
+import { CreateCarts } from './0012-carts.ts';
+import { CreateWishlist } from './0013-wishlist.ts';
 
 /** Core's migrations, in the order they run. Plugins' migrations run after these, in config order. */
 export const coreMigrations: MigrationDefinition[] = [
@@ -20,4 +24,8 @@ export const coreMigrations: MigrationDefinition[] = [
   { name: 'core/0007-catalog', class: CreateCatalog },
   { name: 'core/0008-inventory', class: CreateInventory },
   { name: 'core/0009-purchasing', class: CreatePurchasing },
+  { name: 'core/0010-product-tax-class', class: AddProductTaxClass },
+  { name: 'core/0011-stock-reservations-and-alerts', class: CreateStockReservationsAndAlerts },
+  { name: 'core/0012-carts', class: CreateCarts },
+  { name: 'core/0013-wishlist', class: CreateWishlist },
 ];

@@ -46,3 +46,25 @@ export { defineEntity, p } from '@mikro-orm/core';
 export type { EntityManager } from '@mikro-orm/sql';
 export { Type, type Static, type TSchema } from 'typebox';
 export { MediaStorageError, MediaViewSchema, MediaService, type MediaStorage, type MediaFile, type StoredRendition, type ImageFormat, type MediaView, type MediaRow, type MediaPurpose, type UploadInput } from './modules/media/index.ts';
+/** Totals and tax: what a promotions, shipping or tax plugin builds on (see docs/plugins/totals-and-tax.md). */
+export {
+  computeTotals,
+  RuleBasedTaxCalculator,
+  type TaxCalculator,
+  type TaxRequest,
+  type TaxedItem,
+  type TaxableItem,
+  type TaxAmount,
+  type TaxAddress,
+  type Totals,
+  type TotalsInput,
+  type TotalsAdjuster,
+  type TotalsAdjustment,
+  type TotalsState,
+  type LineDiscount,
+  type OrderDiscount,
+  type ShippingCharge,
+} from './modules/totals/index.ts';
+export type { CartForTotals } from './modules/carts/index.ts';
+export type { VariantAvailability, VariantAvailabilitySource } from './modules/catalog/index.ts';
+export { loadVariantsForSale, type VariantForSale } from './modules/catalog/index.ts';

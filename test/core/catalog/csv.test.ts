@@ -148,6 +148,34 @@ describe('product CSV import and export', () => {
     expect(json.status).to.equal(415);
   });
 
+  it('reads tax_class: a class, an empty cell for the store default, a bad class as a row error', async () => {
+    const report = await imported(
+      c.admin.as,
+      'product_slug,title,tax_class,sku,price_USD\n' +
+        'taxed-bread,Bread,reduced,BREAD-1,3.00\n' +
+        'taxed-soap,Soap,,SOAP-1,2.00\n' +
+        'taxed-bad,Bad,Reduced Rate,BAD-TAX-1,1.00\n' +
+        'taxed-long,Long,a' + 'b'.repeat(64) + ',LONG-TAX-1,1.00\n',
+    );
+    expect(report.errors.map((e: any) => [e.row, e.column, e.rule])).to.deep.equal([[4, 'tax_class', 'pattern'], [5, 'tax_class', 'pattern']]);
+    expect(report).to.deep.include({ created: 2, failed: 2 });
+    expect((await product('taxed-bread')).taxClass).to.equal('reduced');
+    expect((await product('taxed-soap')).taxClass).to.equal(null);
+    expect(await product('taxed-bad')).to.equal(undefined);
+    expect(await product('taxed-long')).to.equal(undefined);
+
+    const changed = await imported(c.admin.as, 'product_slug,tax_class,sku\ntaxed-bread,zero,BREAD-1\ntaxed-soap,standard,SOAP-1\n');
+    expect(changed).to.deep.include({ updated: 2, unchanged: 0, failed: 0 });
+    expect((await product('taxed-bread')).taxClass).to.equal('zero');
+    expect((await product('taxed-soap')).taxClass).to.equal('standard');
+    const cleared = await imported(c.admin.as, 'product_slug,tax_class,sku\ntaxed-soap,,SOAP-1\n');
+    expect(cleared).to.deep.include({ updated: 1 });
+    expect((await product('taxed-soap')).taxClass).to.equal(null);
+    // a file without the column leaves the class as it is
+    await imported(c.admin.as, 'product_slug,title,sku\ntaxed-bread,Rye Bread,BREAD-1\n');
+    expect((await product('taxed-bread')).taxClass).to.equal('zero');
+  });
+
   it('exports a CSV that imports back unchanged, with formula cells guarded', async () => {
     await imported(
       c.admin.as,
@@ -169,7 +197,7 @@ describe('product CSV import and export', () => {
     expect(response.headers.get('content-disposition')).to.match(/^attachment; filename="products-\d{4}-\d{2}-\d{2}\.csv"$/);
     const csv = response.text;
     expect(csv.split('\r\n')[0]).to.equal(
-      'product_slug,title,description,status,brand,categories,tags,featured,meta_title,meta_description,' +
+      'product_slug,title,description,status,brand,categories,tags,featured,meta_title,meta_description,tax_class,' +
         'option1_name,option1_value,option2_name,option2_value,option3_name,option3_value,sku,barcode,weight_grams,length_mm,width_mm,height_mm,' +
         'price_USD,compare_at_USD,price_EUR,compare_at_EUR,price_JPY,compare_at_JPY,price_GBP,compare_at_GBP,attr_material',
     );
@@ -177,6 +205,8 @@ describe('product CSV import and export', () => {
     expect(csv).to.include(",FORMULA-1,'+123,");
     expect(csv).to.include("quoted,'=not a formula,'plain quote,");
     expect(csv).to.include('tee,Tee,Soft **cotton**,published,acme,shirts,');
+    expect(csv).to.include('taxed-bread,Rye Bread,,draft,,,,false,,,zero,,,,,,,BREAD-1,');
+    expect(csv).to.include('taxed-soap,Soap,,draft,,,,false,,,,,,,,,,SOAP-1,');
 
     const before = await footprint();
     const back = await imported(c.admin.as, csv);

@@ -254,6 +254,62 @@ describe('admin products', () => {
     });
   });
 
+  describe('tax class', () => {
+    const updatedEvents = async (productId: string) => {
+      const events = await c.store.commerce.withScope((s) =>
+        s.cradle.em.execute<Array<{ payload: any }>>(
+          `select payload from cw_outbox_event where name = 'product.updated' and payload->>'productId' = ? order by occurred_at, id`,
+          [productId],
+        ),
+      );
+      return events.map((e) => (typeof e.payload === 'string' ? JSON.parse(e.payload) : e.payload));
+    };
+
+    it('creates a product with a tax class, and without one leaves it null (the store default)', async () => {
+      const reduced = await created(c.admin.as, '/admin/products', simpleProduct('Bread', 300, { taxClass: 'reduced' }));
+      expect(reduced.taxClass).to.equal('reduced');
+      expect((await c.admin.as.get(`/admin/products/${reduced.id}`)).body.taxClass).to.equal('reduced');
+      const plain = await created(c.admin.as, '/admin/products', simpleProduct('Toaster', 3000));
+      expect(plain.taxClass).to.equal(null);
+      const explicit = await created(c.admin.as, '/admin/products', simpleProduct('Kettle', 3000, { taxClass: null }));
+      expect(explicit.taxClass).to.equal(null);
+    });
+
+    it('changes the tax class to another and back to the default, reporting taxClass in product.updated', async () => {
+      const product = await created(c.admin.as, '/admin/products', simpleProduct('Cookbook', 2500, { taxClass: 'standard' }));
+      const books = await c.admin.as.patch(`/admin/products/${product.id}`, { taxClass: 'books_2024' });
+      expect(books.status).to.equal(200);
+      expect(books.body.taxClass).to.equal('books_2024');
+      const untouched = await c.admin.as.patch(`/admin/products/${product.id}`, { title: 'Cookbook, 2nd edition' });
+      expect(untouched.body.taxClass).to.equal('books_2024');
+      const reset = await c.admin.as.patch(`/admin/products/${product.id}`, { taxClass: null });
+      expect(reset.status).to.equal(200);
+      expect(reset.body.taxClass).to.equal(null);
+      expect((await updatedEvents(product.id)).map((e) => e.fields)).to.deep.equal([['taxClass'], ['title'], ['taxClass']]);
+    });
+
+    it('refuses a tax class that breaks the pattern or is too long, naming /taxClass', async () => {
+      for (const taxClass of ['Reduced', '-reduced', 'reduced rate', '', 'a'.repeat(65)]) {
+        const response = await c.admin.as.post('/admin/products', simpleProduct('Bad class', 100, { taxClass }));
+        expect(response.status, taxClass).to.equal(400);
+        expect(response.body.code).to.equal('VALIDATION_FAILED');
+        expect(response.body.errors.map((e: any) => e.pointer)).to.include('/taxClass');
+      }
+      const product = await created(c.admin.as, '/admin/products', simpleProduct('Good class', 100, { taxClass: 'zero' }));
+      const patched = await c.admin.as.patch(`/admin/products/${product.id}`, { taxClass: 'Zero Rated' });
+      expect(patched.status).to.equal(400);
+      expect(patched.body.errors.map((e: any) => e.pointer)).to.include('/taxClass');
+      expect((await c.admin.as.get(`/admin/products/${product.id}`)).body.taxClass).to.equal('zero');
+    });
+
+    it('keeps the tax class out of the store view', async () => {
+      const product = await created(c.admin.as, '/admin/products', simpleProduct('Store Bread', 300, { taxClass: 'reduced' }));
+      const view = await c.store.client.get(`/store/products/${product.id}`);
+      expect(view.status).to.equal(200);
+      expect(view.body).not.to.have.property('taxClass');
+    });
+  });
+
   describe('vendors', () => {
     it('lets a vendor manage its own products only, and an unapproved vendor none', async () => {
       const vendor = await createAndLogin(c.store, 'seller@example.com', 'vendor');

@@ -116,11 +116,13 @@ describe('tax', () => {
   });
 
   describe('configuration', () => {
-    it('defaults to no rates, prices without tax, and the standard class', () => {
+    it('defaults to no rates, prices without tax, and the standard class, which rates without a class follow', () => {
       const config = validateConfig({}, []);
       expect(config.tax).to.deep.equal({ pricesIncludeTax: false, defaultTaxClass: 'standard', rates: [] });
-      const withRate = validateConfig({ tax: { rates: [{ id: 'de-vat', name: 'MwSt.', countryCode: 'DE', rate: '19' }] } }, []);
-      expect(withRate.tax.rates[0]!.taxClass).to.equal('standard');
+      const withRate = validateConfig({ tax: { defaultTaxClass: 'general', rates: [{ id: 'de-vat', name: 'MwSt.', countryCode: 'DE', rate: '19' }] } }, []);
+      expect(withRate.tax.rates[0]!.taxClass).to.equal(undefined);
+      // a rate without a class belongs to whatever the default class is
+      expect(new RuleBasedTaxCalculator(withRate.tax).ruleFor({ countryCode: 'DE' }, 'general')?.id).to.equal('de-vat');
     });
 
     it('refuses rates written as numbers or with a malformed country', () => {

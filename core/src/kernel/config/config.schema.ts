@@ -165,6 +165,12 @@ export const CoreConfigSchema = Type.Object(
         /** The tax class of a line whose product names none, and of shipping. */
         defaultTaxClass: Type.String({ minLength: 1, default: 'standard' }),
         /**
+         * Where tax is estimated for a cart that has no shipping address yet (ISO 3166-1 alpha-2, and
+         * optionally a region). Absent: such a cart shows no tax until an address is set.
+         */
+        estimateCountryCode: Type.Optional(Type.String({ pattern: '^[A-Z]{2}$' })),
+        estimateRegion: Type.Optional(Type.String({ minLength: 1 })),
+        /**
          * Tax rates by destination and tax class. For a line, the rule of its class for the shipping
          * address's country and region wins over the one for the whole country; no rule: no tax.
          * Tax is rounded per line, half up (decision 0014). Empty: no tax anywhere.
@@ -180,8 +186,8 @@ export const CoreConfigSchema = Type.Object(
               countryCode: Type.String({ pattern: '^[A-Z]{2}$' }),
               /** Subdivision code within the country (`CA` for California); absent: the whole country. */
               region: Type.Optional(Type.String({ minLength: 1 })),
-              /** Optional in the type so a TypeScript config may leave it out; validation fills in `standard`. */
-              taxClass: Type.Optional(Type.String({ minLength: 1, default: 'standard' })),
+              /** The product tax class the rate is for; absent: the store's `defaultTaxClass`. */
+              taxClass: Type.Optional(Type.String({ minLength: 1 })),
               /** Percent as a decimal string (`'19'`, `'7.25'`), never a float. */
               rate: Type.String({ pattern: '^(0|[1-9][0-9]{0,2})(\\.[0-9]{1,6})?$' }),
             },
@@ -189,6 +195,26 @@ export const CoreConfigSchema = Type.Object(
           ),
           { default: [] },
         ),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    inventory: Type.Object(
+      {
+        /** How long stock held for a checkout stays held when the order is neither paid nor cancelled. */
+        reservationTtlMinutes: Type.Integer({ minimum: 1, maximum: 10_080, default: 15 }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    carts: Type.Object(
+      {
+        /** A guest cart untouched this long expires (and releases anything it holds). */
+        guestTtlDays: Type.Integer({ minimum: 1, maximum: 3650, default: 30 }),
+        /** A customer's cart untouched this long expires. */
+        customerTtlDays: Type.Integer({ minimum: 1, maximum: 3650, default: 120 }),
+        /** Most distinct lines in one cart. */
+        maxLines: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
+        /** Most units of one variant in one cart. */
+        maxQuantityPerLine: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 999 }),
       },
       { additionalProperties: false, default: {} },
     ),

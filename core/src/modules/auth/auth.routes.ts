@@ -45,6 +45,7 @@ export const authRoutes = [
     },
     handler: async ({ body, cradle, ctx }) => {
       const { user, ...tokens } = await cradle.authService.login(body, { ip: ctx.ip, userAgent: ctx.get('user-agent') || undefined });
+      await cradle.hooks.run('auth.signedIn', { userId: user.id }, { cradle, header: (name) => ctx.get(name) || undefined });
       return { ...tokens, user: toUserView(user) };
     },
   }),

@@ -1,4 +1,5 @@
 import type { Strategy as JwtStrategy } from 'passport-jwt';
+import type { Cradle } from '../../kernel/container.ts';
 import { definePlugin } from '../../kernel/plugin.ts';
 import { AccessTokens } from './access-tokens.ts';
 import { EmailToken, RefreshToken, Session } from './auth.entities.ts';
@@ -24,6 +25,17 @@ declare module '../../kernel/events/event-map.ts' {
     'user.registered': { userId: string; email: string; role: string; status: string };
     'user.email_verified': { userId: string; email: string };
     'user.password_changed': { userId: string };
+  }
+}
+
+declare module '../../kernel/events/hooks.ts' {
+  interface HookMap {
+    /**
+     * A user signed in with a password (`POST /auth/login`); runs before the tokens are returned, so
+     * what a filter does (merging the guest cart named by `X-Cart-Token`) is done when the client
+     * gets them. `header` reads the sign-in request's headers (lower-case names).
+     */
+    'auth.signedIn': { value: { userId: string }; context: { cradle: Cradle; header(name: string): string | undefined } };
   }
 }
 

@@ -45,4 +45,6 @@ export { CatalogErrors } from './catalog.errors.ts';
 export { catalogScope, type CatalogScope } from './catalog-access.ts';
 export { loadProductViews } from './product-views.ts';
 export { listProducts, type ProductListRequest } from './product-listing.ts';
+export { loadVariantsForSale, type VariantForSale } from './variants-for-sale.ts';
+export type { ShownPrice } from './pricing.ts';
 export * as ProductSchemas from './product.schemas.ts';

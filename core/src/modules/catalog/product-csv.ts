@@ -16,6 +16,8 @@ export const PRODUCT_COLUMNS = [
   'featured',
   'meta_title',
   'meta_description',
+  // last, so columns of exports made before it existed keep their positions for scripts that read by position
+  'tax_class',
 ] as const;
 
 export const MAX_CSV_OPTIONS = 3;

@@ -78,6 +78,7 @@ function* productRows(view: AdminProductView, currencies: readonly string[], att
     String(view.featured),
     view.metaTitle ?? '',
     view.metaDescription ?? '',
+    view.taxClass ?? '',
   ];
   const attributes = attributeCodes.map((code) => {
     const value = view.attributes.find((a) => a.code === code)?.value;

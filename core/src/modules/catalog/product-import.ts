@@ -26,6 +26,8 @@ import {
   UpdateProductBody,
   VariantInput,
   VariantPatch,
+  MAX_TAX_CLASS_LENGTH,
+  TAX_CLASS_PATTERN,
   type AdminProductView,
   type PriceInput,
   type ProductStatus,
@@ -38,6 +40,7 @@ export const IMPORT_MAX_BYTES = 50 * 1024 * 1024;
 export const IMPORT_MAX_ERRORS = 1000;
 /** Rows looked up together: existing SKUs, slugs, taxonomy and current products are read once per batch. */
 const BATCH_ROWS = 250;
+const TAX_CLASS = new RegExp(TAX_CLASS_PATTERN);
 
 export interface ImportRowError {
   /** The 1-based line of the file where the row starts (the header is line 1). */
@@ -100,6 +103,7 @@ interface ProductValues {
   featured?: boolean;
   metaTitle?: string | null;
   metaDescription?: string | null;
+  taxClass?: string | null;
   attributes: Record<string, AttributeValue>;
   /** Option names in order, when the file has option columns. */
   optionNames?: string[];
@@ -151,6 +155,7 @@ const PRODUCT_POINTER_COLUMNS: Record<string, string> = {
   featured: 'featured',
   metaTitle: 'meta_title',
   metaDescription: 'meta_description',
+  taxClass: 'tax_class',
   vendorId: 'product_slug',
 };
 const VARIANT_POINTER_COLUMNS: Record<string, string> = {
@@ -503,6 +508,13 @@ class BatchImporter {
       const text = cell(column);
       if (text !== undefined) values[key] = text.trim() ? text : null;
     }
+    const taxClass = cell('tax_class')?.trim();
+    if (taxClass !== undefined) {
+      // checked here: the schema's nullable union would report one bad cell three times (pattern, type, anyOf)
+      if (taxClass && (taxClass.length > MAX_TAX_CLASS_LENGTH || !TAX_CLASS.test(taxClass))) {
+        flagFirst({ column: 'tax_class', rule: 'pattern', message: `must be at most ${MAX_TAX_CLASS_LENGTH} lower-case letters, digits, _ or -, starting with a letter or digit` });
+      } else values.taxClass = taxClass || null;
+    }
     for (const code of layout.attributeCodes) values.attributes[code] = attributeValue(this.#definitions.get(code)!, cell(`${ATTRIBUTE_PREFIX}${code}`)!);
     if (layout.has('option1_name')) {
       const names: string[] = [];
@@ -572,6 +584,7 @@ class BatchImporter {
         featured: product.featured,
         metaTitle: product.metaTitle,
         metaDescription: product.metaDescription,
+        taxClass: product.taxClass,
       }),
       slug: group.slug,
       ...(Object.keys(attributes).length ? { attributes } : {}),
@@ -604,6 +617,7 @@ class BatchImporter {
     if (product.featured !== undefined && product.featured !== view.featured) patch.featured = product.featured;
     if (product.metaTitle !== undefined && product.metaTitle !== view.metaTitle) patch.metaTitle = product.metaTitle;
     if (product.metaDescription !== undefined && product.metaDescription !== view.metaDescription) patch.metaDescription = product.metaDescription;
+    if (product.taxClass !== undefined && product.taxClass !== view.taxClass) patch.taxClass = product.taxClass;
     const attributes: Record<string, AttributeValue> = {};
     for (const [code, value] of Object.entries(product.attributes)) {
       const current = view.attributes.find((a) => a.code === code)?.value ?? null;

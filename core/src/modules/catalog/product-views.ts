@@ -18,6 +18,7 @@ interface ProductRow {
   featured: boolean;
   meta_title: string | null;
   meta_description: string | null;
+  tax_class: string | null;
   rating_average: string | number | null;
   rating_count: number;
   published_at: string | null;
@@ -125,7 +126,7 @@ export function imageView(deps: Pick<Deps, 'mediaService'>, row: ImageRow): Imag
  */
 function productViewQuery(from: RawBuilder<unknown>, withPreviousSlugs = true) {
   return sql`select p.id, p.title, p.slug, p.description_markdown, p.description_html, p.status, p.brand_id, p.vendor_id, p.featured, p.meta_title,
-      p.meta_description, p.rating_average, p.rating_count, ${iso('p.published_at')} as published_at, ${iso('p.created_at')} as created_at,
+      p.meta_description, p.tax_class, p.rating_average, p.rating_count, ${iso('p.published_at')} as published_at, ${iso('p.created_at')} as created_at,
       ${iso('p.updated_at')} as updated_at, ${iso('p.deleted_at')} as deleted_at,
       (select json_build_object('id', b.id, 'name', b.name, 'slug', b.slug) from cw_brand b where b.id = p.brand_id) as brand,
       (select coalesce(json_agg(json_build_object('id', v.id, 'product_id', v.product_id, 'sku', v.sku, 'barcode', v.barcode, 'title', v.title,
@@ -257,6 +258,7 @@ async function toViews(
       featured: product.featured,
       metaTitle: product.meta_title,
       metaDescription: product.meta_description,
+      taxClass: product.tax_class,
       priceRange: shown.length ? { min: { amount: Math.min(...shown), currencyCode: currency }, max: { amount: Math.max(...shown), currencyCode: currency } } : null,
       available: variants.some((v) => v.availability.available),
       rating: { average: toNumber(product.rating_average), count: product.rating_count },

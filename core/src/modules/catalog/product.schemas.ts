@@ -7,6 +7,10 @@ const CurrencyCode = Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217
 const Amount = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'Integer amount in the currency\'s minor unit' });
 const Slug = Type.String({ pattern: SLUG_PATTERN, maxLength: MAX_SLUG_LENGTH });
 const Millimetres = Type.Integer({ minimum: 0, maximum: 100_000 });
+/** The same rule as the check on `cw_product.tax_class`, so a bad class is refused with its field rather than by the database. */
+export const TAX_CLASS_PATTERN = '^[a-z0-9][a-z0-9_-]*$';
+export const MAX_TAX_CLASS_LENGTH = 64;
+const TaxClass = Type.String({ pattern: TAX_CLASS_PATTERN, maxLength: MAX_TAX_CLASS_LENGTH });
 
 export const ProductStatus = Type.Union([Type.Literal('draft'), Type.Literal('published'), Type.Literal('archived')]);
 export type ProductStatus = Static<typeof ProductStatus>;
@@ -59,6 +63,8 @@ const ProductFields = {
   /** Staff only: the vendor that sells this product. Vendors' own products are always theirs. */
   vendorId: Type.Union([Id, Type.Null()]),
   options: Type.Array(OptionInput, { maxItems: 10 }),
+  /** Selects the tax rates configured for this class (`tax.rates[].taxClass`); `null`: the store's `tax.defaultTaxClass`. */
+  taxClass: Type.Union([TaxClass, Type.Null()]),
 };
 
 export const CreateProductBody = Type.Object({
@@ -179,6 +185,8 @@ export const AdminProductView = Type.Object({
   ...ProductCommon,
   status: ProductStatus,
   descriptionMarkdown: Type.String(),
+  /** `null`: the store's default tax class. Admin only: shoppers meet its effect in the tax at checkout. */
+  taxClass: Type.Union([Type.String(), Type.Null()]),
   variants: Type.Array(AdminVariantView),
   /** Earlier slugs that redirect to this product. */
   previousSlugs: Type.Array(Type.String()),

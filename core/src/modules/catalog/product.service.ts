@@ -105,9 +105,10 @@ export class ProductService {
       await run(
         em,
         sql`insert into cw_product (id, title, slug, description_markdown, description_html, status, brand_id, vendor_id, featured,
-            meta_title, meta_description, published_at, created_at, updated_at)
+            meta_title, meta_description, tax_class, published_at, created_at, updated_at)
           values (${id}, ${input.title}, ${slug}, ${markdown}, ${renderDescription(markdown)}, ${status}, ${input.brandId ?? null}, ${vendorId},
-            ${input.featured ?? false}, ${input.metaTitle ?? null}, ${input.metaDescription ?? null}, ${status === 'published' ? now : null}, ${now}, ${now})`,
+            ${input.featured ?? false}, ${input.metaTitle ?? null}, ${input.metaDescription ?? null}, ${input.taxClass ?? null},
+            ${status === 'published' ? now : null}, ${now}, ${now})`,
       );
       await run(em, sql`insert into cw_product_slug (slug, product_id, created_at) values (${slug}, ${id}, ${now})`);
       await this.#setLinks(em, id, 'category', input.categoryIds ?? []);
@@ -149,6 +150,10 @@ export class ProductService {
       if (patch.metaTitle !== undefined) assignments.push(set('meta_title', patch.metaTitle));
       if (patch.metaDescription !== undefined) assignments.push(set('meta_description', patch.metaDescription));
       if (vendorId !== undefined) assignments.push(set('vendor_id', vendorId));
+      if (patch.taxClass !== undefined) {
+        assignments.push(sql`tax_class = ${patch.taxClass}`);
+        fields.push('taxClass');
+      }
       if (patch.status !== undefined && patch.status !== product.status) {
         if (patch.status === 'published') await this.#requirePublishable(em, id);
         assignments.push(set('status', patch.status));

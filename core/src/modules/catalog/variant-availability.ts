@@ -5,6 +5,8 @@ export interface VariantAvailability {
   available: boolean;
   /** How many can be bought now; `null` when stock is not tracked (made to order, digital goods). */
   quantity: number | null;
+  /** More may be sold than `quantity` (a level allows backorders); absent: no. */
+  backorder?: boolean;
 }
 
 /**

@@ -80,3 +80,20 @@ export const Page = {
 export const VariantQuery = Type.Object({ variantId: Id });
 export const MovementQuery = Type.Object({ variantId: Id, locationId: Type.Optional(Id), ...Page });
 export const LowStockQuery = Type.Object({ ...Page });
+
+export const NotifyMeParams = Type.Object({ id: Id });
+export const NotifyMeBody = Type.Object(
+  {
+    variantId: Type.Optional(Id),
+    email: Type.Optional(Type.String({ minLength: 3, maxLength: 320, pattern: '^[^\\s@]+@[^\\s@]+$' })),
+  },
+  { additionalProperties: false },
+);
+export const StockSubscription = Type.Object({
+  id: Type.String(),
+  productId: Type.String(),
+  variantId: Type.String(),
+  email: Type.String(),
+  createdAt: Type.String(),
+});
+export const StockSubscriptionReply = Type.Object({ subscription: StockSubscription });

@@ -1,10 +1,10 @@
 import { sql } from 'kysely';
 import type { EntityManager } from '@mikro-orm/sql';
 import type { Cradle } from '../../kernel/container.ts';
-import { rows } from '../../kernel/db/sql.ts';
+import { rows, run } from '../../kernel/db/sql.ts';
 import { applyStockChange, type StockVariant } from './stock-ledger.ts';
 
-type Deps = Pick<Cradle, 'events' | 'actor'>;
+type Deps = Pick<Cradle, 'events' | 'actor' | 'config'>;
 
 export interface ReservationLine {
   variantId: string;
@@ -17,6 +17,14 @@ export interface ReservationLine {
 export type ReserveResult = { ok: true } | { ok: false; variantId: string; requested: number; available: number };
 /** Releasing or committing acts on what the reference still holds; nothing held is a value, not an error. */
 export type SettleResult = { ok: true; units: number } | { ok: false; reason: 'nothing_reserved' };
+/** What one sweep of due reservations gave back. */
+export interface ExpiryResult {
+  references: string[];
+  units: number;
+}
+
+/** How many due references one sweep claims per round; a sweep keeps going while rounds come back full. */
+const EXPIRY_BATCH = 200;
 
 class LineRefused extends Error {
   readonly refusal: Extract<ReserveResult, { ok: false }>;
@@ -29,12 +37,18 @@ class LineRefused extends Error {
 /**
  * Holds stock for a cart or an order while it is paid for. The reference (an order or checkout id)
  * ties the holds together in the ledger: what a reference still holds is the sum of its movements'
- * `delta_reserved`, so there is no second table to keep in step. Every method joins the caller's
+ * `delta_reserved`. `cw_stock_reservation` only keeps each reference's deadline; `expireDue` (the
+ * `inventory.expire-reservations` job) releases what is past it. Every method joins the caller's
  * transaction through `em` (a savepoint when one is open).
+ *
+ * Every write that settles a reference first takes its `cw_stock_reservation` row (deleting or
+ * upserting it), then the stock levels: one lock order, so expiry, commit and release of one
+ * reference take turns instead of deadlocking, and whoever comes second finds nothing held.
  *
  * @example
  * const held = await cradle.reservationService.reserve(em, { reference: order.id, lines: [{ variantId, quantity: 2 }] });
  * if (!held.ok) return outOfStock(held.variantId, held.available);
+ * // a slow payment: await cradle.reservationService.extend(em, order.id, new Date(Date.now() + 10 * 60_000));
  * // … later, once paid: await cradle.reservationService.commit(em, order.id);
  */
 export class ReservationService {
@@ -44,7 +58,12 @@ export class ReservationService {
     this.#deps = deps;
   }
 
-  async reserve(em: EntityManager, request: { reference: string; lines: readonly ReservationLine[] }): Promise<ReserveResult> {
+  /**
+   * Holds every line or none until `expiresAt` (default: now + `inventory.reservationTtlMinutes`).
+   * Reserving again under a held reference adds to what it holds and moves its deadline.
+   */
+  async reserve(em: EntityManager, request: { reference: string; lines: readonly ReservationLine[]; expiresAt?: Date }): Promise<ReserveResult> {
+    const expiresAt = request.expiresAt ?? new Date(Date.now() + this.#deps.config.inventory.reservationTtlMinutes * 60_000);
     const merged = new Map<string, ReservationLine>();
     for (const line of request.lines) {
       const key = `${line.variantId}\u0000${line.locationId ?? ''}`;
@@ -55,6 +74,12 @@ export class ReservationService {
     const lines = [...merged.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, line]) => line);
     try {
       await em.transactional(async (tx) => {
+        // the deadline row first (see the lock order above); a refused line rolls it back with the rest
+        await run(
+          tx,
+          sql`insert into cw_stock_reservation (reference, expires_at, created_at) values (${request.reference}, ${expiresAt}, ${new Date()})
+            on conflict (reference) do update set expires_at = excluded.expires_at`,
+        );
         const [defaultLocation] = await rows<{ id: string }>(tx, sql`select id from cw_stock_location where is_default`);
         for (const line of lines) {
           const variant = await this.#variant(tx, line.variantId);
@@ -88,49 +113,99 @@ export class ReservationService {
 
   /** Gives back what the reference still holds (a cart abandoned, a payment failed). */
   release(em: EntityManager, reference: string): Promise<SettleResult> {
-    return this.#settle(em, reference, 'release');
+    return em.transactional(async (tx) => {
+      await this.#forget(tx, reference);
+      return this.#settle(tx, reference, 'release', null);
+    });
   }
 
   /** Turns what the reference holds into a sale: on hand and reserved both go down. */
   commit(em: EntityManager, reference: string): Promise<SettleResult> {
-    return this.#settle(em, reference, 'sale');
+    return em.transactional(async (tx) => {
+      await this.#forget(tx, reference);
+      return this.#settle(tx, reference, 'sale', null);
+    });
   }
 
-  async #settle(em: EntityManager, reference: string, reason: 'release' | 'sale'): Promise<SettleResult> {
-    return em.transactional(async (tx) => {
-      // lock the levels first, so two settlements of one reference take turns and the second finds nothing held
-      await rows(
-        tx,
-        sql`select 1 from cw_stock_level where (variant_id, location_id) in
-          (select variant_id, location_id from cw_stock_movement where reference = ${reference})
-          order by variant_id, location_id for update`,
+  /**
+   * Moves the deadline of a reservation that still holds stock (checkout calls it when a payment is
+   * slow). False when there is none: never reserved, already settled, or already expired by the job.
+   * A reservation past its deadline that the job has not reached yet still holds its stock, so it can
+   * still be extended.
+   */
+  async extend(em: EntityManager, reference: string, expiresAt: Date): Promise<boolean> {
+    return (await run(em, sql`update cw_stock_reservation set expires_at = ${expiresAt} where reference = ${reference}`)) > 0;
+  }
+
+  /**
+   * Releases (reason `release`, note `expired`) every reservation whose deadline is at or before
+   * `now`. Each reference is claimed by deleting its row conditionally, in its own transaction with
+   * the release, so concurrent sweeps and a concurrent commit or release never settle it twice.
+   */
+  async expireDue(em: EntityManager, now: Date = new Date()): Promise<ExpiryResult> {
+    const result: ExpiryResult = { references: [], units: 0 };
+    const skipped = new Set<string>();
+    for (;;) {
+      // only a list of candidates: the conditional delete below decides who settles each one
+      const due = await rows<{ reference: string }>(
+        em,
+        sql`select reference from cw_stock_reservation where expires_at <= ${now} order by expires_at, reference limit ${EXPIRY_BATCH}`,
       );
-      const held = await rows<{ variant_id: string; location_id: string; held: number; sku: string; product_id: string; vendor_id: string | null }>(
-        tx,
-        sql`select m.variant_id, m.location_id, sum(m.delta_reserved)::int as held, v.sku, v.product_id, p.vendor_id
-          from cw_stock_movement m join cw_product_variant v on v.id = m.variant_id join cw_product p on p.id = v.product_id
-          where m.reference = ${reference} group by m.variant_id, m.location_id, v.sku, v.product_id, p.vendor_id
-          having sum(m.delta_reserved) > 0 order by m.variant_id, m.location_id`,
-      );
-      if (held.length === 0) return { ok: false, reason: 'nothing_reserved' } as const;
-      let units = 0;
-      for (const line of held) {
-        const quantity = Number(line.held);
-        const result = await applyStockChange(tx, this.#deps.events, {
-          variant: { id: line.variant_id, sku: line.sku, productId: line.product_id, vendorId: line.vendor_id },
-          locationId: line.location_id,
-          deltaOnHand: reason === 'sale' ? -quantity : 0,
-          deltaReserved: -quantity,
-          reason,
-          actor: this.#deps.actor,
-          reference,
+      const fresh = due.filter((d) => !skipped.has(d.reference));
+      for (const { reference } of fresh) {
+        skipped.add(reference);
+        const settled = await em.transactional(async (tx) => {
+          const claimed = await rows(tx, sql`delete from cw_stock_reservation where reference = ${reference} and expires_at <= ${now} returning reference`);
+          return claimed.length === 0 ? undefined : this.#settle(tx, reference, 'release', 'expired');
         });
-        // held units are counted in both on_hand and reserved, so settling them cannot break a level's rules
-        if (!result.ok) throw new Error(`Stock level of ${line.variant_id} at ${line.location_id} no longer covers reservation ${reference}`);
-        units += quantity;
+        if (settled?.ok) {
+          result.references.push(reference);
+          result.units += settled.units;
+        }
       }
-      return { ok: true, units } as const;
-    });
+      if (due.length < EXPIRY_BATCH || fresh.length === 0) return result;
+    }
+  }
+
+  async #forget(tx: EntityManager, reference: string): Promise<void> {
+    await run(tx, sql`delete from cw_stock_reservation where reference = ${reference}`);
+  }
+
+  /** Must run in a transaction that already holds (or deleted) the reference's deadline row. */
+  async #settle(tx: EntityManager, reference: string, reason: 'release' | 'sale', note: string | null): Promise<SettleResult> {
+    // lock the levels too: references reserved before deadlines existed have no row to serialise on
+    await rows(
+      tx,
+      sql`select 1 from cw_stock_level where (variant_id, location_id) in
+        (select variant_id, location_id from cw_stock_movement where reference = ${reference})
+        order by variant_id, location_id for update`,
+    );
+    const held = await rows<{ variant_id: string; location_id: string; held: number; sku: string; product_id: string; vendor_id: string | null }>(
+      tx,
+      sql`select m.variant_id, m.location_id, sum(m.delta_reserved)::int as held, v.sku, v.product_id, p.vendor_id
+        from cw_stock_movement m join cw_product_variant v on v.id = m.variant_id join cw_product p on p.id = v.product_id
+        where m.reference = ${reference} group by m.variant_id, m.location_id, v.sku, v.product_id, p.vendor_id
+        having sum(m.delta_reserved) > 0 order by m.variant_id, m.location_id`,
+    );
+    if (held.length === 0) return { ok: false, reason: 'nothing_reserved' } as const;
+    let units = 0;
+    for (const line of held) {
+      const quantity = Number(line.held);
+      const result = await applyStockChange(tx, this.#deps.events, {
+        variant: { id: line.variant_id, sku: line.sku, productId: line.product_id, vendorId: line.vendor_id },
+        locationId: line.location_id,
+        deltaOnHand: reason === 'sale' ? -quantity : 0,
+        deltaReserved: -quantity,
+        reason,
+        actor: this.#deps.actor,
+        reference,
+        note,
+      });
+      // held units are counted in both on_hand and reserved, so settling them cannot break a level's rules
+      if (!result.ok) throw new Error(`Stock level of ${line.variant_id} at ${line.location_id} no longer covers reservation ${reference}`);
+      units += quantity;
+    }
+    return { ok: true, units } as const;
   }
 
   async #variant(em: EntityManager, variantId: string): Promise<StockVariant | undefined> {

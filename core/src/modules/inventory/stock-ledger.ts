@@ -4,6 +4,7 @@ import { actorReference, type Actor } from '../../kernel/container.ts';
 import type { EventBus } from '../../kernel/events/event-bus.ts';
 import { newId } from '../../kernel/ids.ts';
 import { rows } from '../../kernel/db/sql.ts';
+import { notifyBackInStock } from './back-in-stock.ts';
 
 export type MovementReason = 'adjustment' | 'reservation' | 'release' | 'sale' | 'return' | 'receipt' | 'transfer';
 export const MOVEMENT_REASONS: readonly MovementReason[] = ['adjustment', 'reservation', 'release', 'sale', 'return', 'receipt', 'transfer'];
@@ -41,7 +42,9 @@ export type StockChangeResult = { ok: true; level: StockLevelRow } | { ok: false
  * The one way a stock level changes. The level is changed by a conditional UPDATE (never read, then
  * written), so concurrent changes cannot overdraw it; the movement is written in the same transaction,
  * so the ledger sums to the level. A change that takes available stock from above the level's
- * threshold to at or below it emits `inventory.low_stock` once; further decreases do not.
+ * threshold to at or below it emits `inventory.low_stock` once; further decreases do not. A change
+ * that raises availability may make the variant sellable again, which notifies back-in-stock
+ * subscribers (back-in-stock.ts).
  * Must run inside a transaction (`em` is the transaction's).
  */
 export async function applyStockChange(em: EntityManager, events: EventBus, change: StockChange): Promise<StockChangeResult> {
@@ -80,5 +83,7 @@ export async function applyStockChange(em: EntityManager, events: EventBus, chan
       vendorId: variant.vendorId,
     });
   }
+  // a transfer's incoming leg only restores what its outgoing leg took, so it never restocks the variant
+  if (dh - dr > 0 && change.reason !== 'transfer') await notifyBackInStock(em, events, variant, dh - dr);
   return { ok: true, level };
 }

@@ -19,7 +19,7 @@ export class TrackedAvailability implements VariantAvailabilitySource {
     );
     for (const level of levels) {
       const quantity = Number(level.available);
-      result.set(level.variant_id, { available: quantity > 0 || Boolean(level.backorder), quantity });
+      result.set(level.variant_id, { available: quantity > 0 || Boolean(level.backorder), quantity, backorder: Boolean(level.backorder) });
     }
     return result;
   }

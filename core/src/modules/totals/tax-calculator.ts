@@ -108,7 +108,7 @@ export class RuleBasedTaxCalculator implements TaxCalculator {
     for (const rule of config.rates) {
       if (ids.has(rule.id)) throw new Error(`tax.rates: the id ${rule.id} is used twice`);
       ids.add(rule.id);
-      const key = ruleKey(rule.countryCode, rule.region, rule.taxClass ?? 'standard');
+      const key = ruleKey(rule.countryCode, rule.region, rule.taxClass ?? config.defaultTaxClass);
       const clash = this.#rules.get(key);
       if (clash) throw new Error(`tax.rates: ${clash.rule.id} and ${rule.id} both apply to the same country, region and tax class`);
       this.#rules.set(key, { rule, fraction: percentFraction(rule.rate) });

@@ -1,0 +1,134 @@
+import type { EntityManager } from '@mikro-orm/sql';
+import type { Cradle } from '../../kernel/container.ts';
+import { loadVariantsForSale } from '../catalog/index.ts';
+import { computeTotals, type TaxAddress, type TaxCalculator, type TaxAmount, type Totals, type TotalsLineInput } from '../totals/index.ts';
+import { lineAvailability, purchasableQuantity } from './cart-availability.ts';
+import type { CartLineRecord, CartRecord } from './cart-records.ts';
+import type { CartLineView, CartView } from './cart.schemas.ts';
+
+type Deps = Pick<Cradle, 'catalogPricing' | 'mediaService' | 'variantAvailability' | 'hooks' | 'taxCalculator' | 'ruleBasedTaxCalculator' | 'config'>;
+
+/** The tax plugin's calculator when one is registered, else core's rule-based one. */
+export function activeTaxCalculator(cradle: Pick<Cradle, 'taxCalculator' | 'ruleBasedTaxCalculator'>): TaxCalculator {
+  // the cradle answers hasOwn for registered keys; resolving an unregistered one would throw
+  return Object.hasOwn(cradle, 'taxCalculator') && cradle.taxCalculator ? cradle.taxCalculator : cradle.ruleBasedTaxCalculator;
+}
+
+/** What `cart.adjusters` filters are told about the cart they price: its buyable lines at catalog prices. */
+export interface CartForTotals {
+  id: string;
+  customerId: string | null;
+  email: string | null;
+  currencyCode: string;
+  taxAddress: TaxAddress | null;
+  lines: readonly TotalsLineInput[];
+}
+
+const money = (amount: number, currencyCode: string) => ({ amount, currencyCode });
+
+/** Tax is not known before the shopper says where the goods go, unless the store configured where to estimate it. */
+function taxAddressOf(deps: Deps, cart: CartRecord): { address: TaxAddress | null; basis: 'shipping_address' | 'estimate' | 'none' } {
+  if (cart.shippingAddress) {
+    return { address: { countryCode: cart.shippingAddress.countryCode, region: cart.shippingAddress.region ?? undefined }, basis: 'shipping_address' };
+  }
+  const { estimateCountryCode, estimateRegion } = deps.config.tax;
+  if (estimateCountryCode) return { address: { countryCode: estimateCountryCode, region: estimateRegion }, basis: 'estimate' };
+  return { address: null, basis: 'none' };
+}
+
+function noTax(pricesIncludeTax: boolean): TaxCalculator {
+  return { pricesIncludeTax, calculate: ({ items }) => items.map((item) => ({ id: item.id, taxes: [] })) };
+}
+
+/**
+ * A cart as the shopper sees it, worked out now: each line with the catalog's current price and
+ * stock, and the totals of the lines that can be bought. Nothing here is stored, so a price or stock
+ * change shows on the next read. Discounts and shipping come from `cart.adjusters` hook filters
+ * (promotions, coupons, shipping rates), tax from the `taxCalculator` service.
+ */
+export async function priceCart(deps: Deps, em: EntityManager, cart: CartRecord, lines: readonly CartLineRecord[]): Promise<CartView> {
+  const currency = cart.currencyCode;
+  const ids = lines.map((line) => line.variantId);
+  const [variants, stock] = await Promise.all([loadVariantsForSale(deps, em, ids, currency), deps.variantAvailability.availability(em, ids)]);
+
+  const standing = lines.map((line) => {
+    const variant = variants.get(line.variantId);
+    const forSale = Boolean(variant?.onSale && variant.price);
+    const limit = purchasableQuantity(stock.get(line.variantId));
+    return { line, variant, limit, availability: lineAvailability(forSale, limit, line.quantity) };
+  });
+  const buyable: TotalsLineInput[] = standing
+    .filter((s) => s.availability !== 'unavailable')
+    .map((s) => ({ id: s.line.id, variantId: s.line.variantId, quantity: s.line.quantity, unitPrice: s.variant!.price!.amount, taxClass: s.variant!.taxClass }));
+
+  const { address, basis } = taxAddressOf(deps, cart);
+  const forTotals: CartForTotals = { id: cart.id, customerId: cart.customerId, email: cart.email, currencyCode: currency, taxAddress: address, lines: buyable };
+  const adjusters = await deps.hooks.run('cart.adjusters', [], { em, cart: forTotals });
+  const calculator = activeTaxCalculator(deps);
+  const totals = computeTotals(
+    { currencyCode: currency, lines: buyable, shippingAddress: address ?? { countryCode: 'ZZ' } },
+    { adjusters, tax: address ? calculator : noTax(calculator.pricesIncludeTax) },
+  );
+  const lineTotals = new Map(totals.lines.map((line) => [line.id, line]));
+  const taxView = (tax: TaxAmount) => ({ rateId: tax.rateId, name: tax.name, rate: tax.rate, amount: money(tax.amount, currency) });
+
+  const lineViews = standing.map(({ line, variant, limit, availability }): CartLineView => {
+    const priced = lineTotals.get(line.id);
+    return {
+      id: line.id,
+      variantId: line.variantId,
+      productId: variant?.productId ?? null,
+      productTitle: variant?.productTitle ?? null,
+      productSlug: variant?.productSlug ?? null,
+      variantTitle: variant?.variantTitle ?? null,
+      sku: variant?.sku ?? null,
+      options: variant?.options ?? {},
+      thumbnail: variant?.thumbnail ?? null,
+      quantity: line.quantity,
+      unitPrice: availability === 'unavailable' ? null : variant!.price,
+      availability,
+      availableQuantity: limit,
+      subtotal: priced ? money(priced.subtotal, currency) : null,
+      discount: priced ? money(priced.discount, currency) : null,
+      discounts: priced ? priced.discounts.map((d) => ({ ...d, amount: money(d.amount, currency) })) : [],
+      tax: priced ? money(priced.taxTotal, currency) : null,
+      taxes: priced ? priced.taxes.map(taxView) : [],
+      total: priced ? money(priced.total, currency) : null,
+    };
+  });
+
+  return {
+    id: cart.id,
+    status: cart.status,
+    version: cart.version,
+    customerId: cart.customerId,
+    mergedInto: cart.mergedInto,
+    currencyCode: currency,
+    email: cart.email,
+    shippingAddress: cart.shippingAddress,
+    billingAddress: cart.billingAddress,
+    lines: lineViews,
+    itemCount: lines.reduce((sum, line) => sum + line.quantity, 0),
+    purchasable: lines.length > 0 && standing.every((s) => s.availability === 'available'),
+    totals: totalsView(totals, basis, taxView),
+    createdAt: cart.createdAt,
+    updatedAt: cart.updatedAt,
+  };
+}
+
+function totalsView(totals: Totals, taxBasis: CartView['totals']['taxBasis'], taxView: (tax: TaxAmount) => CartView['totals']['taxes'][number]): CartView['totals'] {
+  const currency = totals.currencyCode;
+  return {
+    currencyCode: currency,
+    pricesIncludeTax: totals.pricesIncludeTax,
+    taxBasis,
+    subtotal: money(totals.subtotal, currency),
+    discountTotal: money(totals.discountTotal, currency),
+    shippingTotal: money(totals.shippingTotal, currency),
+    taxTotal: money(totals.taxTotal, currency),
+    total: money(totals.total, currency),
+    taxes: totals.taxes.map(taxView),
+    discounts: totals.discounts.map((d) => ({ ...d, amount: money(d.amount, currency) })),
+    shipping: totals.shipping.map((s) => ({ id: s.id, name: s.name, amount: money(s.amount, currency), tax: money(s.taxTotal, currency), total: money(s.total, currency) })),
+  };
+}
