@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Koa from 'koa';
@@ -9,6 +10,13 @@ import pg from 'pg';
  * PostgreSQL. No framework, no validation, no container, no ORM: the practical ceiling for these
  * endpoints on this machine and database. It knows only what the bench asks (USD, untracked
  * stock, local media under /media) and serves nothing else.
+ *
+ * The cart read (`GET /store/carts/:id`) is one statement too: the cart, found by id and the SHA-256
+ * of its `X-Cart-Token` (guest carts only), with its lines, each with its variant and product, its
+ * price in the cart's currency, its thumbnail and its stock summed over every location; the line
+ * standing (available / insufficient / unavailable), line totals and cart totals are worked out in
+ * JavaScript, as the store does. It knows no tax (no address, no estimate), no discounts, no
+ * shipping and no currency conversion: what the bench's carts need.
  *
  * Runs as a child process: reads CARTWRIGHT_BENCH_BASELINE ({ url, poolSize }), sends `{ url }`,
  * answers `cpu`, stops on `stop` or when the parent goes away.
@@ -99,6 +107,95 @@ const BY_CATEGORY_NEWEST = listQuery(
   false,
 );
 
+const CART = `
+select c.id, c.status, c.version, c.customer_id, c.merged_into, c.currency_code, c.email, c.shipping_address, c.billing_address,
+  c.shipping_option_id, c.order_id,
+  ${iso('c.created_at')} as created, ${iso('c.updated_at')} as updated,
+  coalesce((select json_agg(json_build_object(
+      'id', l.id, 'variantId', l.variant_id, 'quantity', l.quantity,
+      'productId', p.id, 'productTitle', p.title, 'productSlug', p.slug, 'variantTitle', v.title, 'sku', v.sku,
+      'vendorId', p.vendor_id, 'taxClass', p.tax_class,
+      'options', (select coalesce(json_object_agg(e->>'option', e->>'value'), '{}') from jsonb_array_elements(v.option_values) e),
+      'onSale', p.status = 'published' and p.deleted_at is null and v.deleted_at is null,
+      'amount', vp.amount, 'compareAtAmount', vp.compare_at_amount,
+      'thumbnail', (select ${imageJson('i', 'm')} from cw_product_image i join cw_media m on m.id = i.media_id
+         where i.product_id = p.id order by i.variant_ids ? v.id desc, i.position limit 1),
+      'stock', s.available, 'backorder', s.backorder
+    ) order by l.created_at, l.id)
+    from cw_cart_line l
+    join cw_product_variant v on v.id = l.variant_id
+    join cw_product p on p.id = v.product_id
+    left join cw_variant_price vp on vp.variant_id = v.id and vp.currency_code = c.currency_code
+    cross join lateral (select sum(sl.on_hand - sl.reserved)::int as available, bool_or(sl.allow_backorder) as backorder
+      from cw_stock_level sl where sl.variant_id = l.variant_id) s
+    where l.cart_id = c.id), '[]') as lines
+from cw_cart c
+where c.id = $1 and c.customer_id is null and c.token_hash = $2`;
+
+interface CartLineRow {
+  id: string;
+  variantId: string;
+  quantity: number;
+  productId: string;
+  productTitle: string;
+  productSlug: string;
+  variantTitle: string;
+  sku: string;
+  vendorId: string | null;
+  taxClass: string | null;
+  options: Record<string, string>;
+  onSale: boolean;
+  amount: number | null;
+  compareAtAmount: number | null;
+  thumbnail: unknown;
+  stock: number | null;
+  backorder: boolean | null;
+}
+
+const money = (amount: number, currencyCode: string) => ({ amount, currencyCode });
+
+/** The cart as the store answers it: each line priced and checked against stock now, and the totals of the buyable lines. */
+function cartBody(cart: Record<string, unknown> & { currency_code: string; lines: CartLineRow[] }): string {
+  const currency = cart.currency_code;
+  let subtotal = 0;
+  let itemCount = 0;
+  let purchasable = cart.lines.length > 0;
+  const lines = cart.lines.map((l) => {
+    itemCount += l.quantity;
+    // stock: no level → not counted (no limit); backorders → no limit; else what is on hand and not reserved
+    const limit = l.stock === null || l.backorder ? null : Math.max(0, l.stock);
+    const availability = !l.onSale || l.amount === null ? 'unavailable' : limit === null || l.quantity <= limit ? 'available' : limit === 0 ? 'unavailable' : 'insufficient';
+    if (availability !== 'available') purchasable = false;
+    const buyable = availability !== 'unavailable';
+    const lineSubtotal = buyable ? l.amount! * l.quantity : 0;
+    subtotal += lineSubtotal;
+    return {
+      id: l.id, variantId: l.variantId, productId: l.productId, productTitle: l.productTitle, productSlug: l.productSlug,
+      variantTitle: l.variantTitle, sku: l.sku, options: l.options, vendorId: l.vendorId, taxClass: l.taxClass, thumbnail: l.thumbnail, quantity: l.quantity,
+      unitPrice: buyable ? { amount: l.amount, currencyCode: currency, compareAtAmount: l.compareAtAmount, converted: false } : null,
+      availability, availableQuantity: limit,
+      subtotal: buyable ? money(lineSubtotal, currency) : null,
+      discount: buyable ? money(0, currency) : null,
+      discounts: [],
+      tax: buyable ? money(0, currency) : null,
+      taxes: [],
+      total: buyable ? money(lineSubtotal, currency) : null,
+    };
+  });
+  return JSON.stringify({
+    id: cart.id, status: cart.status, version: cart.version, customerId: cart.customer_id, mergedInto: cart.merged_into,
+    currencyCode: currency, email: cart.email, shippingAddress: cart.shipping_address, billingAddress: cart.billing_address,
+    shippingOptionId: cart.shipping_option_id, orderId: cart.order_id,
+    lines, itemCount, purchasable,
+    totals: {
+      currencyCode: currency, pricesIncludeTax: false, taxBasis: 'none',
+      subtotal: money(subtotal, currency), discountTotal: money(0, currency), shippingTotal: money(0, currency),
+      taxTotal: money(0, currency), total: money(subtotal, currency), taxes: [], discounts: [], shipping: [],
+    },
+    createdAt: cart.created, updatedAt: cart.updated,
+  });
+}
+
 function page(sort: string, row: { total: number; items: string; after: string | null }): string {
   // the store's cursor: base64url of [sort, key, id] of the last item shown
   let cursor = '';
@@ -112,6 +209,20 @@ function page(sort: string, row: { total: number; items: string; after: string |
 const app = new Koa();
 app.use(async (ctx) => {
   const path = ctx.path;
+  if (path.startsWith('/store/carts/')) {
+    ctx.type = 'application/json';
+    const token = ctx.get('x-cart-token').trim();
+    const { rows } = token
+      ? await pool.query(CART, [decodeURIComponent(path.slice('/store/carts/'.length)), createHash('sha256').update(token).digest('hex')])
+      : { rows: [] };
+    if (!rows[0]) {
+      ctx.status = 404;
+      ctx.body = '{}';
+      return;
+    }
+    ctx.body = cartBody(rows[0]);
+    return;
+  }
   if (!path.startsWith('/store/products')) return;
   ctx.type = 'application/json';
   if (path.length > '/store/products/'.length) {

@@ -12,6 +12,11 @@ import { AddProductTaxClass } from './0010-product-tax-class.ts';
 import { CreateStockReservationsAndAlerts } from './0011-stock-reservations-and-alerts.ts';
 import { CreateCarts } from './0012-carts.ts';
 import { CreateWishlist } from './0013-wishlist.ts';
+import { CreateOrders } from './0014-orders.ts';
+import { CreatePayments } from './0015-payments.ts';
+import { CreateCheckout } from './0016-checkout.ts';
+import { CreateFulfillments } from './0018-fulfillments.ts';
+import { CreateInvoices } from './0017-invoices.ts';
 
 /** Core's migrations, in the order they run. Plugins' migrations run after these, in config order. */
 export const coreMigrations: MigrationDefinition[] = [
@@ -28,4 +33,9 @@ export const coreMigrations: MigrationDefinition[] = [
   { name: 'core/0011-stock-reservations-and-alerts', class: CreateStockReservationsAndAlerts },
   { name: 'core/0012-carts', class: CreateCarts },
   { name: 'core/0013-wishlist', class: CreateWishlist },
+  { name: 'core/0014-orders', class: CreateOrders },
+  { name: 'core/0015-payments', class: CreatePayments },
+  { name: 'core/0016-checkout', class: CreateCheckout },
+  { name: 'core/0018-fulfillments', class: CreateFulfillments },
+  { name: 'core/0017-invoices', class: CreateInvoices },
 ];

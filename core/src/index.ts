@@ -68,3 +68,16 @@ export {
 export type { CartForTotals } from './modules/carts/index.ts';
 export type { VariantAvailability, VariantAvailabilitySource } from './modules/catalog/index.ts';
 export { loadVariantsForSale, type VariantForSale } from './modules/catalog/index.ts';
+/** Payments: the interface a payment method implements (see docs/plugins/payments.md). */
+export {
+  PaymentWebhookError,
+  type PaymentProvider,
+  type PaymentContext,
+  type InitiateRequest,
+  type ReferenceRequest,
+  type AmountRequest,
+  type ProviderResult,
+  type ProviderPaymentStatus,
+  type WebhookRequest,
+  type WebhookOutcome,
+} from './modules/payments/payment-provider.ts';

@@ -13,3 +13,4 @@ export {
   type ConformanceRunner,
   type ConformanceOptions,
 } from './media-storage-conformance.ts';
+export { runPaymentProviderConformance, type PaymentProviderUnderTest, type PaymentProviderCapabilities, type PaymentProviderConformanceOptions } from './payment-provider-conformance.ts';

@@ -175,7 +175,14 @@ describe('cart totals and tax', () => {
       expect(view.lines.map((l: any) => l.discount.amount)).to.deep.equal([125, 375]);
       expect(view.totals.discounts).to.deep.equal([{ source: 'fixture-promo', label: 'TWOFORLESS', amount: { amount: 500, currencyCode: 'USD' } }]);
       expect(view.totals.shipping).to.deep.equal([
-        { id: 'flat-ship', name: 'Flat shipping', amount: { amount: 495, currencyCode: 'USD' }, tax: { amount: 50, currencyCode: 'USD' }, total: { amount: 545, currencyCode: 'USD' } },
+        {
+          id: 'flat-ship',
+          name: 'Flat shipping',
+          amount: { amount: 495, currencyCode: 'USD' },
+          tax: { amount: 50, currencyCode: 'USD' },
+          taxes: [{ rateId: 'flat', name: 'Flat 10 %', rate: '10', amount: { amount: 50, currencyCode: 'USD' } }],
+          total: { amount: 545, currencyCode: 'USD' },
+        },
       ]);
       expect(view.totals.taxTotal.amount).to.equal(88 + 263 + 50);
       expect(view.totals.total.amount).to.equal(4000 - 500 + 495 + 401);

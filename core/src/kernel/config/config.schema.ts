@@ -23,6 +23,14 @@ export const CoreConfigSchema = Type.Object(
         name: Type.String({ minLength: 1, default: 'Cartwright store' }),
         /** Orders and reports are stamped in this zone. */
         timezone: Type.String({ default: 'UTC' }),
+        /** The seller's registered name, printed on invoices and credit notes (absent: `name`). */
+        legalName: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+        /** The seller's postal address as printed on invoices, one entry per line. */
+        addressLines: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 8 })),
+        /** VAT number or other tax id, printed on invoices. */
+        taxId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+        /** Contact email printed on invoices. */
+        email: Type.Optional(Type.String({ minLength: 3, maxLength: 320 })),
       },
       { additionalProperties: false, default: {} },
     ),
@@ -215,6 +223,34 @@ export const CoreConfigSchema = Type.Object(
         maxLines: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
         /** Most units of one variant in one cart. */
         maxQuantityPerLine: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 999 }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    shipping: Type.Object(
+      {
+        /**
+         * Flat-rate shipping options: one price per currency, optionally only for some countries and
+         * free above an order value. A cart is offered the options whose countries include its
+         * shipping address's and that have a price in its currency.
+         */
+        flatRates: Type.Array(
+          Type.Object(
+            {
+              id: Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,63}$' }),
+              name: Type.String({ minLength: 1, maxLength: 200 }),
+              /** Minor units per currency (`{ USD: 495 }`). */
+              amounts: Type.Record(Type.String({ pattern: '^[A-Z]{3}$' }), Type.Integer({ minimum: 0 })),
+              /** ISO 3166-1 alpha-2 codes; absent: every country. */
+              countries: Type.Optional(Type.Array(Type.String({ pattern: '^[A-Z]{2}$' }), { minItems: 1 })),
+              /** Free when the order's subtotal after discounts reaches this, per currency. */
+              freeAbove: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Z]{3}$' }), Type.Integer({ minimum: 0 }))),
+              minDays: Type.Optional(Type.Integer({ minimum: 0 })),
+              maxDays: Type.Optional(Type.Integer({ minimum: 0 })),
+            },
+            { additionalProperties: false },
+          ),
+          { default: [] },
+        ),
       },
       { additionalProperties: false, default: {} },
     ),

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/sql';
 import type { Cradle } from '../../kernel/container.ts';
 import { loadVariantsForSale } from '../catalog/index.ts';
-import { computeTotals, type TaxAddress, type TaxCalculator, type TaxAmount, type Totals, type TotalsLineInput } from '../totals/index.ts';
+import { computeTotals, type TaxAddress, type TaxCalculator, type TaxAmount, type Totals, type TotalsAdjuster, type TotalsLineInput } from '../totals/index.ts';
 import { lineAvailability, purchasableQuantity } from './cart-availability.ts';
 import type { CartLineRecord, CartRecord } from './cart-records.ts';
 import type { CartLineView, CartView } from './cart.schemas.ts';
@@ -21,6 +21,9 @@ export interface CartForTotals {
   email: string | null;
   currencyCode: string;
   taxAddress: TaxAddress | null;
+  /** Where the goods go (the shipping address's country), when known. */
+  countryCode: string | null;
+  shippingOptionId: string | null;
   lines: readonly TotalsLineInput[];
 }
 
@@ -46,7 +49,13 @@ function noTax(pricesIncludeTax: boolean): TaxCalculator {
  * change shows on the next read. Discounts and shipping come from `cart.adjusters` hook filters
  * (promotions, coupons, shipping rates), tax from the `taxCalculator` service.
  */
-export async function priceCart(deps: Deps, em: EntityManager, cart: CartRecord, lines: readonly CartLineRecord[]): Promise<CartView> {
+export async function priceCart(
+  deps: Deps,
+  em: EntityManager,
+  cart: CartRecord,
+  lines: readonly CartLineRecord[],
+  options: { extraAdjusters?: readonly TotalsAdjuster[] } = {},
+): Promise<CartView> {
   const currency = cart.currencyCode;
   const ids = lines.map((line) => line.variantId);
   const [variants, stock] = await Promise.all([loadVariantsForSale(deps, em, ids, currency), deps.variantAvailability.availability(em, ids)]);
@@ -62,8 +71,17 @@ export async function priceCart(deps: Deps, em: EntityManager, cart: CartRecord,
     .map((s) => ({ id: s.line.id, variantId: s.line.variantId, quantity: s.line.quantity, unitPrice: s.variant!.price!.amount, taxClass: s.variant!.taxClass }));
 
   const { address, basis } = taxAddressOf(deps, cart);
-  const forTotals: CartForTotals = { id: cart.id, customerId: cart.customerId, email: cart.email, currencyCode: currency, taxAddress: address, lines: buyable };
-  const adjusters = await deps.hooks.run('cart.adjusters', [], { em, cart: forTotals });
+  const forTotals: CartForTotals = {
+    id: cart.id,
+    customerId: cart.customerId,
+    email: cart.email,
+    currencyCode: currency,
+    taxAddress: address,
+    countryCode: cart.shippingAddress?.countryCode ?? null,
+    shippingOptionId: cart.shippingOptionId,
+    lines: buyable,
+  };
+  const adjusters = [...(await deps.hooks.run('cart.adjusters', [], { em, cart: forTotals })), ...(options.extraAdjusters ?? [])];
   const calculator = activeTaxCalculator(deps);
   const totals = computeTotals(
     { currencyCode: currency, lines: buyable, shippingAddress: address ?? { countryCode: 'ZZ' } },
@@ -83,6 +101,8 @@ export async function priceCart(deps: Deps, em: EntityManager, cart: CartRecord,
       variantTitle: variant?.variantTitle ?? null,
       sku: variant?.sku ?? null,
       options: variant?.options ?? {},
+      vendorId: variant?.vendorId ?? null,
+      taxClass: variant?.taxClass ?? null,
       thumbnail: variant?.thumbnail ?? null,
       quantity: line.quantity,
       unitPrice: availability === 'unavailable' ? null : variant!.price,
@@ -107,6 +127,8 @@ export async function priceCart(deps: Deps, em: EntityManager, cart: CartRecord,
     email: cart.email,
     shippingAddress: cart.shippingAddress,
     billingAddress: cart.billingAddress,
+    shippingOptionId: cart.shippingOptionId,
+    orderId: cart.orderId,
     lines: lineViews,
     itemCount: lines.reduce((sum, line) => sum + line.quantity, 0),
     purchasable: lines.length > 0 && standing.every((s) => s.availability === 'available'),
@@ -129,6 +151,13 @@ function totalsView(totals: Totals, taxBasis: CartView['totals']['taxBasis'], ta
     total: money(totals.total, currency),
     taxes: totals.taxes.map(taxView),
     discounts: totals.discounts.map((d) => ({ ...d, amount: money(d.amount, currency) })),
-    shipping: totals.shipping.map((s) => ({ id: s.id, name: s.name, amount: money(s.amount, currency), tax: money(s.taxTotal, currency), total: money(s.total, currency) })),
+    shipping: totals.shipping.map((s) => ({
+      id: s.id,
+      name: s.name,
+      amount: money(s.amount, currency),
+      tax: money(s.taxTotal, currency),
+      taxes: s.taxes.map(taxView),
+      total: money(s.total, currency),
+    })),
   };
 }

@@ -16,6 +16,8 @@ export interface CartRecord {
   shippingAddress: NormalisedAddress | null;
   billingAddress: NormalisedAddress | null;
   mergedInto: string | null;
+  shippingOptionId: string | null;
+  orderId: string | null;
   version: number;
   createdAt: string;
   updatedAt: string;
@@ -37,12 +39,14 @@ interface CartRow {
   shipping_address: unknown;
   billing_address: unknown;
   merged_into: string | null;
+  shipping_option_id: string | null;
+  order_id: string | null;
   version: number;
   created: string;
   updated: string;
 }
 
-const CART_COLUMNS = sql`id, token_hash, customer_id, status, currency_code, email, shipping_address, billing_address, merged_into, version,
+const CART_COLUMNS = sql`id, token_hash, customer_id, status, currency_code, email, shipping_address, billing_address, merged_into, shipping_option_id, order_id, version,
   to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as created,
   to_char(updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as updated`;
 
@@ -62,6 +66,8 @@ function toRecord(row: CartRow): CartRecord {
     shippingAddress: address(row.shipping_address),
     billingAddress: address(row.billing_address),
     mergedInto: row.merged_into,
+    shippingOptionId: row.shipping_option_id,
+    orderId: row.order_id,
     version: Number(row.version),
     createdAt: row.created,
     updatedAt: row.updated,
@@ -133,6 +139,8 @@ export interface CartChanges {
   tokenHash?: null;
   status?: CartStatus;
   mergedInto?: string;
+  shippingOptionId?: string | null;
+  orderId?: string;
 }
 
 const COLUMN: Record<keyof CartChanges, string> = {
@@ -144,6 +152,8 @@ const COLUMN: Record<keyof CartChanges, string> = {
   tokenHash: 'token_hash',
   status: 'status',
   mergedInto: 'merged_into',
+  shippingOptionId: 'shipping_option_id',
+  orderId: 'order_id',
 };
 
 /** Applies the changes and moves the cart to its next version (every write does, even one that only touches lines). */

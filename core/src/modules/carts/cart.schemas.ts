@@ -29,6 +29,8 @@ export const UpdateCartBody = Type.Object({
   currencyCode: Type.Optional(CurrencyCode),
   shippingAddress: Type.Optional(Type.Union([PostalAddressInput, Type.Null()])),
   billingAddress: Type.Optional(Type.Union([PostalAddressInput, Type.Null()])),
+  /** One of `GET /store/carts/:id/shipping-options`; null clears it. */
+  shippingOptionId: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 64 }), Type.Null()])),
 });
 export type UpdateCartBody = Static<typeof UpdateCartBody>;
 
@@ -48,6 +50,10 @@ export const CartLineView = Type.Object({
   variantTitle: Nullable(Type.String()),
   sku: Nullable(Type.String()),
   options: Type.Record(Type.String(), Type.String()),
+  /** The vendor selling it (marketplaces); null for the store's own products. */
+  vendorId: Nullable(Type.String()),
+  /** The product's tax class; null: the store's default. */
+  taxClass: Nullable(Type.String()),
   thumbnail: Nullable(ImageView),
   quantity: Type.Integer(),
   /** The catalog's price now; null when the line cannot be bought. */
@@ -77,7 +83,8 @@ export const CartTotalsView = Type.Object({
   total: MoneyView,
   taxes: Type.Array(TaxView),
   discounts: Type.Array(DiscountView),
-  shipping: Type.Array(Type.Object({ id: Type.String(), name: Type.String(), amount: MoneyView, tax: MoneyView, total: MoneyView })),
+  /** Shipping, and charges taxed like it (a payment method's fee at checkout). */
+  shipping: Type.Array(Type.Object({ id: Type.String(), name: Type.String(), amount: MoneyView, tax: MoneyView, taxes: Type.Array(TaxView), total: MoneyView })),
 });
 
 export const CartView = Type.Object({
@@ -92,6 +99,9 @@ export const CartView = Type.Object({
   email: Nullable(Type.String()),
   shippingAddress: Nullable(PostalAddressView),
   billingAddress: Nullable(PostalAddressView),
+  shippingOptionId: Nullable(Type.String()),
+  /** The order a completed cart became. */
+  orderId: Nullable(Type.String()),
   lines: Type.Array(CartLineView),
   /** Units over all lines. */
   itemCount: Type.Integer(),

@@ -29,7 +29,7 @@ import { CartErrors } from './carts.errors.ts';
 
 type Deps = Pick<
   Cradle,
-  'em' | 'config' | 'events' | 'hooks' | 'catalogPricing' | 'mediaService' | 'variantAvailability' | 'taxCalculator' | 'ruleBasedTaxCalculator' | 'reservationService' | 'wishlistService'
+  'em' | 'config' | 'events' | 'hooks' | 'catalogPricing' | 'mediaService' | 'variantAvailability' | 'taxCalculator' | 'ruleBasedTaxCalculator' | 'reservationService' | 'flatRateShipping' | 'wishlistService'
 >;
 
 /** Who is asking: a signed-in user, and the guest cart token they hold (`X-Cart-Token`), either or both. */
@@ -87,7 +87,7 @@ export class CartService {
 
   async view(caller: CartCaller, id: string): Promise<CartView> {
     const cart = await findCart(this.#deps.em, id);
-    if (!cart || !mayUse(cart, caller)) throw CartErrors.CART_NOT_FOUND(`No cart ${id} that you may use`);
+    if (!cart || !mayUseCart(cart, caller)) throw CartErrors.CART_NOT_FOUND(`No cart ${id} that you may use`);
     return priceCart(this.#deps, this.#deps.em, cart, await cartLines(this.#deps.em, id));
   }
 
@@ -141,7 +141,28 @@ export class CartService {
       const value = input[field];
       if (value !== undefined) changes[field] = value === null ? null : requireValidAddress(value, { pointer: `/${field}` });
     }
-    return this.#write(caller, id, options, async () => {}, changes);
+    if (input.shippingOptionId !== undefined) changes.shippingOptionId = input.shippingOptionId;
+    return this.#write(
+      caller,
+      id,
+      options,
+      async (_tx, cart) => {
+        const optionId = changes.shippingOptionId === undefined ? null : changes.shippingOptionId;
+        if (!optionId) return;
+        const address = changes.shippingAddress === undefined ? cart.shippingAddress : changes.shippingAddress;
+        const found = this.#deps.flatRateShipping.offer(optionId, {
+          currencyCode: changes.currencyCode ?? cart.currencyCode,
+          countryCode: address?.countryCode ?? null,
+          goodsAmount: 0,
+        });
+        if (!found.ok) {
+          throw CartErrors.CART_SHIPPING_OPTION_INVALID(`Shipping option ${optionId} ${found.reason}`, {
+            errors: [{ in: 'body', pointer: '/shippingOptionId', rule: 'available', message: found.reason }],
+          });
+        }
+      },
+      changes,
+    );
   }
 
   /**
@@ -232,7 +253,7 @@ export class CartService {
   ): Promise<CartView> {
     await this.#deps.em.transactional(async (tx) => {
       const cart = await findCart(tx, id, { lock: true });
-      if (!cart || !mayUse(cart, caller)) throw CartErrors.CART_NOT_FOUND(`No cart ${id} that you may use`);
+      if (!cart || !mayUseCart(cart, caller)) throw CartErrors.CART_NOT_FOUND(`No cart ${id} that you may use`);
       if (cart.status !== 'active') {
         throw CartErrors.CART_NOT_ACTIVE(`Cart ${id} is ${cart.status}`, { extensions: { cartStatus: cart.status, mergedInto: cart.mergedInto } });
       }
@@ -287,7 +308,7 @@ function checkedEmail(input: string): string {
 }
 
 /** A customer's cart is theirs alone; a guest cart belongs to whoever holds its token. */
-function mayUse(cart: CartRecord, caller: CartCaller): boolean {
+export function mayUseCart(cart: CartRecord, caller: CartCaller): boolean {
   if (cart.customerId) return cart.customerId === caller.userId;
   if (!cart.tokenHash || !caller.cartToken) return false;
   return timingSafeEqual(Buffer.from(hashToken(caller.cartToken)), Buffer.from(cart.tokenHash));

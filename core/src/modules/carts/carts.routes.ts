@@ -11,7 +11,8 @@ const header = (headers: Headers, name: string): string | undefined => {
   return Array.isArray(value) ? value[0] : value;
 };
 
-function callerOf(actor: Actor, headers: Headers): CartCaller {
+/** The caller of a cart route: the signed-in user and the `X-Cart-Token` they send. */
+export function cartCallerOf(actor: Actor, headers: Headers): CartCaller {
   return { userId: actor.kind === 'user' ? actor.userId : null, cartToken: header(headers, 'x-cart-token')?.trim() || null };
 }
 
@@ -44,7 +45,7 @@ export const cartRoutes = [
     tags: ['cart'],
     schema: { body: CreateCartBody, response: { 201: CartView, 200: CartView } },
     handler: async ({ actor, headers, body, cradle }) => {
-      const { cart, created } = await cradle.cartService.create(callerOf(actor, headers), body);
+      const { cart, created } = await cradle.cartService.create(cartCallerOf(actor, headers), body);
       return created ? reply(201, cart) : reply(200, cart);
     },
   }),
@@ -55,7 +56,7 @@ export const cartRoutes = [
     description: describeAccess,
     tags: ['cart'],
     schema: { params: CartParams, response: { 200: CartView } },
-    handler: async ({ actor, headers, params, cradle }) => cradle.cartService.view(callerOf(actor, headers), params.id),
+    handler: async ({ actor, headers, params, cradle }) => cradle.cartService.view(cartCallerOf(actor, headers), params.id),
   }),
   defineRoute({
     method: 'PATCH',
@@ -65,7 +66,7 @@ export const cartRoutes = [
     tags: ['cart'],
     schema: { params: CartParams, body: UpdateCartBody, response: { 200: CartView } },
     handler: async ({ actor, headers, params, body, cradle }) =>
-      cradle.cartService.update(callerOf(actor, headers), params.id, body, writeOptions(headers)),
+      cradle.cartService.update(cartCallerOf(actor, headers), params.id, body, writeOptions(headers)),
   }),
   defineRoute({
     method: 'POST',
@@ -77,7 +78,7 @@ export const cartRoutes = [
     tags: ['cart'],
     schema: { params: CartParams, body: AddItemBody, response: { 200: CartView } },
     handler: async ({ actor, headers, params, body, cradle }) =>
-      cradle.cartService.addItem(callerOf(actor, headers), params.id, body, writeOptions(headers)),
+      cradle.cartService.addItem(cartCallerOf(actor, headers), params.id, body, writeOptions(headers)),
   }),
   defineRoute({
     method: 'PATCH',
@@ -87,7 +88,7 @@ export const cartRoutes = [
     tags: ['cart'],
     schema: { params: CartLineParams, body: ChangeItemBody, response: { 200: CartView } },
     handler: async ({ actor, headers, params, body, cradle }) =>
-      cradle.cartService.changeQuantity(callerOf(actor, headers), params.id, params.itemId, body.quantity, writeOptions(headers)),
+      cradle.cartService.changeQuantity(cartCallerOf(actor, headers), params.id, params.itemId, body.quantity, writeOptions(headers)),
   }),
   defineRoute({
     method: 'DELETE',
@@ -97,7 +98,7 @@ export const cartRoutes = [
     tags: ['cart'],
     schema: { params: CartLineParams, response: { 200: CartView } },
     handler: async ({ actor, headers, params, cradle }) =>
-      cradle.cartService.removeItem(callerOf(actor, headers), params.id, params.itemId, writeOptions(headers)),
+      cradle.cartService.removeItem(cartCallerOf(actor, headers), params.id, params.itemId, writeOptions(headers)),
   }),
   defineRoute({
     method: 'DELETE',
@@ -106,6 +107,6 @@ export const cartRoutes = [
     description: describeVersion,
     tags: ['cart'],
     schema: { params: CartParams, response: { 200: CartView } },
-    handler: async ({ actor, headers, params, cradle }) => cradle.cartService.clear(callerOf(actor, headers), params.id, writeOptions(headers)),
+    handler: async ({ actor, headers, params, cradle }) => cradle.cartService.clear(cartCallerOf(actor, headers), params.id, writeOptions(headers)),
   }),
 ];

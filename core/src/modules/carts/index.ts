@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/sql';
 import { definePlugin } from '../../kernel/plugin.ts';
 import { RuleBasedTaxCalculator, type TaxCalculator, type TotalsAdjuster } from '../totals/index.ts';
 import type { CartForTotals } from './cart-pricing.ts';
-import { CartService } from './cart.service.ts';
+import { CartService, mayUseCart } from './cart.service.ts';
 import { cartRoutes } from './carts.routes.ts';
 
 declare module '../../kernel/container.ts' {
@@ -56,7 +56,10 @@ export const cartsModule = definePlugin({
   },
 });
 
-export { CartService };
+export { CartService, mayUseCart };
+export { priceCart } from './cart-pricing.ts';
+export { cartLines, findCart, touchCart, type CartRecord, type CartLineRecord } from './cart-records.ts';
+export { cartCallerOf } from './carts.routes.ts';
 export { activeTaxCalculator } from './cart-pricing.ts';
 export type { CartCaller, WriteOptions } from './cart.service.ts';
 export type { CartForTotals } from './cart-pricing.ts';

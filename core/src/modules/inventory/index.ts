@@ -29,6 +29,11 @@ declare module '../../kernel/events/event-map.ts' {
       vendorId: string | null;
     };
     /**
+     * A reservation passed its deadline and `inventory.expire-reservations` released it (emitted in the
+     * same transaction). `reference` is what reserved it: an order id for an order awaiting payment.
+     */
+    'inventory.reservation_expired': { reference: string };
+    /**
      * A variant that could not be bought (no stock at any location, no backorders) can be again; one
      * event per waiting subscription, which is marked notified in the same transaction.
      */
@@ -69,7 +74,7 @@ export const inventoryModule = definePlugin({
 });
 
 export { InventoryService, ReservationService, StockSubscriptionService, TrackedAvailability };
-export type { ExpiryResult, ReservationLine, ReserveResult, SettleResult } from './reservation.service.ts';
+export type { CommitLinesResult, ExpiryResult, ReservationLine, ReserveResult, SettleResult } from './reservation.service.ts';
 export type { StockSubscriptionView } from './stock-subscription.service.ts';
 export { InventoryErrors } from './inventory.errors.ts';
 export { applyStockChange, MOVEMENT_REASONS, type MovementReason, type StockChange, type StockChangeResult } from './stock-ledger.ts';

@@ -17,6 +17,8 @@ export interface ReservationLine {
 export type ReserveResult = { ok: true } | { ok: false; variantId: string; requested: number; available: number };
 /** Releasing or committing acts on what the reference still holds; nothing held is a value, not an error. */
 export type SettleResult = { ok: true; units: number } | { ok: false; reason: 'nothing_reserved' };
+/** Committing some lines sells every unit asked for, or nothing; a refusal names the first line stock could not cover. */
+export type CommitLinesResult = { ok: true; units: number } | { ok: false; variantId: string };
 /** What one sweep of due reservations gave back. */
 export interface ExpiryResult {
   references: string[];
@@ -25,6 +27,14 @@ export interface ExpiryResult {
 
 /** How many due references one sweep claims per round; a sweep keeps going while rounds come back full. */
 const EXPIRY_BATCH = 200;
+
+class LineShort extends Error {
+  readonly variantId: string;
+  constructor(variantId: string) {
+    super('line short');
+    this.variantId = variantId;
+  }
+}
 
 class LineRefused extends Error {
   readonly refusal: Extract<ReserveResult, { ok: false }>;
@@ -80,28 +90,10 @@ export class ReservationService {
           sql`insert into cw_stock_reservation (reference, expires_at, created_at) values (${request.reference}, ${expiresAt}, ${new Date()})
             on conflict (reference) do update set expires_at = excluded.expires_at`,
         );
-        const [defaultLocation] = await rows<{ id: string }>(tx, sql`select id from cw_stock_location where is_default`);
         for (const line of lines) {
           const variant = await this.#variant(tx, line.variantId);
-          const locationId = line.locationId ?? defaultLocation!.id;
-          const refused = { ok: false as const, variantId: line.variantId, requested: line.quantity, available: 0 };
-          if (!variant) throw new LineRefused(refused);
-          const result = await applyStockChange(tx, this.#deps.events, {
-            variant,
-            locationId,
-            deltaOnHand: 0,
-            deltaReserved: line.quantity,
-            reason: 'reservation',
-            actor: this.#deps.actor,
-            reference: request.reference,
-          });
-          if (!result.ok) {
-            const [level] = await rows<{ available: number }>(
-              tx,
-              sql`select on_hand - reserved as available from cw_stock_level where variant_id = ${variant.id} and location_id = ${locationId}`,
-            );
-            throw new LineRefused({ ...refused, available: Math.max(0, Number(level?.available ?? 0)) });
-          }
+          if (!variant) throw new LineRefused({ ok: false, variantId: line.variantId, requested: line.quantity, available: 0 });
+          await this.#hold(tx, variant, line, request.reference);
         }
       });
       return { ok: true };
@@ -156,7 +148,11 @@ export class ReservationService {
         skipped.add(reference);
         const settled = await em.transactional(async (tx) => {
           const claimed = await rows(tx, sql`delete from cw_stock_reservation where reference = ${reference} and expires_at <= ${now} returning reference`);
-          return claimed.length === 0 ? undefined : this.#settle(tx, reference, 'release', 'expired');
+          if (claimed.length === 0) return undefined;
+          const released = await this.#settle(tx, reference, 'release', 'expired');
+          // in the same transaction: whoever placed the reference (an unpaid order) learns it lapsed
+          this.#deps.events.emit(tx, 'inventory.reservation_expired', { reference });
+          return released;
         });
         if (settled?.ok) {
           result.references.push(reference);
@@ -165,6 +161,76 @@ export class ReservationService {
       }
       if (due.length < EXPIRY_BATCH || fresh.length === 0) return result;
     }
+  }
+
+  /**
+   * Removes the reference's deadline, so `expireDue` never releases it: the stock stays held until
+   * it is committed or released (an order confirmed without payment, such as cash on delivery).
+   */
+  async keepUntilSettled(em: EntityManager, reference: string): Promise<void> {
+    await this.#forget(em, reference);
+  }
+
+  /**
+   * Turns part of what the reference holds into a sale (a fulfillment of some lines): for each line,
+   * units held at `locationId` first, then at the reference's other locations. Units the reference
+   * does not hold (never reserved, or already released) are sold from `locationId` (default location
+   * when absent) if stock allows; otherwise nothing is changed and the line is named.
+   */
+  commitLines(
+    em: EntityManager,
+    reference: string,
+    lines: readonly { variantId: string; quantity: number; locationId?: string }[],
+  ): Promise<CommitLinesResult> {
+    return em
+      .transactional(async (tx) => {
+        // the deadline row first, without deleting it: the rest of the reference stays held (see the lock order above)
+        await rows(tx, sql`select reference from cw_stock_reservation where reference = ${reference} for update`);
+        await rows(
+          tx,
+          sql`select 1 from cw_stock_level where (variant_id, location_id) in
+            (select variant_id, location_id from cw_stock_movement where reference = ${reference})
+            order by variant_id, location_id for update`,
+        );
+        const heldRows = await rows<{ variant_id: string; location_id: string; held: number }>(
+          tx,
+          sql`select variant_id, location_id, sum(delta_reserved)::int as held from cw_stock_movement where reference = ${reference}
+            group by variant_id, location_id having sum(delta_reserved) > 0 order by variant_id, location_id`,
+        );
+        const [defaultLocation] = await rows<{ id: string }>(tx, sql`select id from cw_stock_location where is_default`);
+        let units = 0;
+        for (const line of lines) {
+          const variant = await this.#anyVariant(tx, line.variantId);
+          if (!variant) throw new LineShort(line.variantId);
+          const home = line.locationId ?? defaultLocation!.id;
+          const held = heldRows
+            .filter((h) => h.variant_id === line.variantId)
+            .sort((a, b) => (a.location_id === home ? -1 : b.location_id === home ? 1 : 0));
+          let left = line.quantity;
+          for (const h of held) {
+            const take = Math.min(left, Number(h.held));
+            if (take <= 0) continue;
+            const result = await applyStockChange(tx, this.#deps.events, {
+              variant, locationId: h.location_id, deltaOnHand: -take, deltaReserved: -take, reason: 'sale', actor: this.#deps.actor, reference,
+            });
+            if (!result.ok) throw new Error(`Stock level of ${line.variantId} at ${h.location_id} no longer covers reservation ${reference}`);
+            h.held = Number(h.held) - take;
+            left -= take;
+          }
+          if (left > 0) {
+            const result = await applyStockChange(tx, this.#deps.events, {
+              variant, locationId: home, deltaOnHand: -left, deltaReserved: 0, reason: 'sale', actor: this.#deps.actor, reference, note: 'not reserved',
+            });
+            if (!result.ok) throw new LineShort(line.variantId);
+          }
+          units += line.quantity;
+        }
+        return { ok: true as const, units };
+      })
+      .catch((error: unknown) => {
+        if (error instanceof LineShort) return { ok: false as const, variantId: error.variantId };
+        throw error;
+      });
   }
 
   async #forget(tx: EntityManager, reference: string): Promise<void> {
@@ -206,6 +272,56 @@ export class ReservationService {
       units += quantity;
     }
     return { ok: true, units } as const;
+  }
+
+  /** A variant as the ledger names it, deleted or not (an order may ship a variant taken off sale since). */
+  async #anyVariant(em: EntityManager, variantId: string): Promise<StockVariant | undefined> {
+    const [found] = await rows<{ id: string; sku: string; product_id: string; vendor_id: string | null }>(
+      em,
+      sql`select v.id, v.sku, v.product_id, p.vendor_id from cw_product_variant v join cw_product p on p.id = v.product_id where v.id = ${variantId}`,
+    );
+    return found && { id: found.id, sku: found.sku, productId: found.product_id, vendorId: found.vendor_id };
+  }
+
+  /**
+   * Holds one line: at the named location, or else spread over the variant's locations, the default
+   * first, then by location id (a fixed order, so concurrent holds lock levels in the same order). A
+   * variant with no stock level anywhere is not tracked and needs no hold.
+   */
+  async #hold(tx: EntityManager, variant: StockVariant, line: ReservationLine, reference: string): Promise<void> {
+    const levels = await rows<{ location_id: string; available: number; allow_backorder: boolean }>(
+      tx,
+      sql`select l.location_id, l.on_hand - l.reserved as available, l.allow_backorder
+        from cw_stock_level l join cw_stock_location s on s.id = l.location_id
+        where l.variant_id = ${variant.id} ${line.locationId ? sql`and l.location_id = ${line.locationId}` : sql``}
+        order by s.is_default desc, l.location_id`,
+    );
+    if (levels.length === 0 && !line.locationId) return;
+    let remaining = line.quantity;
+    for (const level of levels) {
+      const take = level.allow_backorder ? remaining : Math.min(remaining, Math.max(0, Number(level.available)));
+      if (take <= 0) continue;
+      const result = await applyStockChange(tx, this.#deps.events, {
+        variant,
+        locationId: level.location_id,
+        deltaOnHand: 0,
+        deltaReserved: take,
+        reason: 'reservation',
+        actor: this.#deps.actor,
+        reference,
+      });
+      // a concurrent hold took it first: the conditional update refused, and the next location may still have some
+      if (result.ok) remaining -= take;
+      if (remaining === 0) return;
+    }
+    const [left] = await rows<{ available: number | string | null }>(
+      tx,
+      sql`select sum(greatest(on_hand - reserved, 0)) as available from cw_stock_level where variant_id = ${variant.id}
+        ${line.locationId ? sql`and location_id = ${line.locationId}` : sql``}`,
+    );
+    // what this line held before running short is given back when the refusal rolls the holds back
+    const available = Number(left?.available ?? 0) + (line.quantity - remaining);
+    throw new LineRefused({ ok: false, variantId: variant.id, requested: line.quantity, available });
   }
 
   async #variant(em: EntityManager, variantId: string): Promise<StockVariant | undefined> {

@@ -1,0 +1,555 @@
+import type { EntityManager } from '@mikro-orm/sql';
+import { actorReference, type Actor, type Cradle } from '../../kernel/container.ts';
+import { AppError, KernelErrors } from '../../kernel/errors.ts';
+import { newId } from '../../kernel/ids.ts';
+import { formatDecimal } from '../money/index.ts';
+import { OrderErrors, type OrderRecord } from '../orders/index.ts';
+import { PaymentWebhookError, type PaymentProvider, type ProviderPaymentStatus, type ProviderResult, type WebhookRequest } from './payment-provider.ts';
+import {
+  findPayment,
+  findPaymentByKey,
+  findPaymentByReference,
+  findTransactionByKey,
+  insertPayment,
+  insertTransaction,
+  markPaymentFailed,
+  orderCountry,
+  orderLineQuantities,
+  paymentsOfOrder,
+  pendingAmount,
+  recordWebhookEvent,
+  reopenTransaction,
+  settleTransaction,
+  transactionsByKeyPrefix,
+  transactionsOfOrder,
+  type PaymentRecord,
+  type TransactionKind,
+  type TransactionRecord,
+} from './payment-records.ts';
+import { applyProviderResult, openAuthorization, type MoneyMoved } from './payment-outcome.ts';
+import { PaymentErrors } from './payments.errors.ts';
+
+type Deps = Pick<Cradle, 'em' | 'events' | 'actor' | 'logger' | 'orderService' | 'paymentProviders'>;
+
+/** What the storefront needs after starting a payment: the attempt, where it stands, and how to continue. */
+export interface StartedPayment {
+  paymentId: string;
+  status: ProviderPaymentStatus;
+  clientData: Record<string, unknown>;
+}
+
+export interface RefundLine {
+  lineId: string;
+  quantity: number;
+}
+
+export interface PaymentWithTransactions extends PaymentRecord {
+  transactions: TransactionRecord[];
+}
+
+/** A provider call about to be made: its ledger row is written (with its key) before the call. */
+interface PlannedCall {
+  payment: PaymentRecord;
+  provider: PaymentProvider;
+  kind: Extract<TransactionKind, 'capture' | 'refund' | 'void'>;
+  amount: number;
+  idempotencyKey: string;
+  reason?: string;
+  data?: Record<string, unknown>;
+}
+
+interface ReadyCall extends PlannedCall {
+  transaction: TransactionRecord;
+}
+
+const NOTHING_MOVED: MoneyMoved = { captured: 0, refunded: 0, voided: 0 };
+
+/**
+ * The payment ledger of orders and the only writer of an order's payment status. Every provider call
+ * is made outside any database transaction (a gateway may be slow); the row recording it, with its
+ * idempotency key, is committed before the call, and the outcome (ledger, order status, timeline,
+ * events) is committed in one transaction after it. A retried operation reuses its key, so a gateway
+ * that honours keys never moves money twice, and the ledger applies each outcome once.
+ */
+export class PaymentService {
+  readonly #deps: Deps;
+
+  constructor(deps: Deps) {
+    this.#deps = deps;
+  }
+
+  /**
+   * Starts (or retries) paying a pending order with `method` (default: the method chosen at
+   * checkout). With `options.idempotencyKey`, a repeated call returns the same attempt instead of
+   * opening another. A declined payment answers 402 `PAYMENT_DECLINED`, an unreachable provider
+   * 502 `PAYMENT_PROVIDER_ERROR` (or the provider's own problem); the attempt is then `failed`,
+   * `payment.failed` is emitted and the order stays pending, open to another attempt.
+   */
+  async start(orderId: string, method: string | undefined, data: Record<string, unknown> = {}, options: { idempotencyKey?: string } = {}): Promise<StartedPayment> {
+    const chosen = method === undefined ? undefined : await this.#deps.paymentProviders.get(method);
+    const prepared = await this.#deps.em.transactional(async (tx) => {
+      const order = await this.#lockOrder(tx, orderId);
+      if (options.idempotencyKey) {
+        const existing = await findPaymentByKey(tx, options.idempotencyKey);
+        if (existing && existing.orderId === orderId) {
+          const initiate = await findTransactionByKey(tx, initiateKey(existing.id));
+          if (existing.status === 'failed') {
+            throw PaymentErrors.PAYMENT_DECLINED(`This attempt failed${existing.failureReason ? `: ${existing.failureReason}` : ''}; start another without the same Idempotency-Key`, {
+              extensions: { paymentId: existing.id, reason: existing.failureReason },
+            });
+          }
+          if (initiate?.status === 'succeeded') return { done: existing };
+          if (initiate) return { order, payment: existing, transaction: initiate, provider: await this.#deps.paymentProviders.get(existing.provider) };
+        }
+      }
+      if (order.status !== 'pending' || order.paymentStatus !== 'not_paid') {
+        throw PaymentErrors.PAYMENT_ORDER_NOT_PAYABLE(`Order ${order.number} is ${order.status} with payment ${order.paymentStatus}: it cannot take a new payment`, {
+          extensions: { status: order.status, paymentStatus: order.paymentStatus },
+        });
+      }
+      const provider = chosen ?? (await this.#deps.paymentProviders.get(order.paymentMethod));
+      const availability = provider.availability({ currencyCode: order.currencyCode, amount: order.total, countryCode: await orderCountry(tx, orderId) });
+      if (!availability.available) {
+        throw PaymentErrors.PAYMENT_METHOD_UNAVAILABLE(`${provider.name} cannot pay this order: ${availability.reason}`, {
+          errors: [{ in: 'body', pointer: '/method', rule: 'available', message: availability.reason }],
+          extensions: { reason: availability.reason },
+        });
+      }
+      const payment = await insertPayment(tx, { orderId, provider: provider.id, amount: order.total, currencyCode: order.currencyCode, idempotencyKey: options.idempotencyKey });
+      const transaction = await insertTransaction(tx, {
+        paymentId: payment.id,
+        orderId,
+        kind: 'initiate',
+        amount: order.total,
+        status: 'pending',
+        idempotencyKey: initiateKey(payment.id),
+        actor: actorReference(this.#deps.actor),
+      });
+      return { order, payment, transaction, provider };
+    });
+    if ('done' in prepared && prepared.done) return startedView(prepared.done);
+    const { order, payment, transaction, provider } = prepared as Exclude<typeof prepared, { done: PaymentRecord }>;
+
+    let result: ProviderResult;
+    try {
+      result = await provider.initiate({
+        paymentId: payment.id,
+        orderId,
+        orderNumber: order.number,
+        amount: payment.amount,
+        currencyCode: payment.currencyCode,
+        email: order.email,
+        idempotencyKey: transaction.idempotencyKey,
+        data,
+      });
+    } catch (error) {
+      await this.#recordCallFailure(orderId, payment, provider, transaction, error, { failsPayment: true });
+      throw providerProblem(error, provider);
+    }
+    const after = await this.#settle(orderId, payment.id, transaction.id, provider, result, { failsPayment: true });
+    if (after.status === 'failed') {
+      throw PaymentErrors.PAYMENT_DECLINED(`${provider.name} declined the payment${result.failureReason ? `: ${result.failureReason}` : ''}`, {
+        extensions: { paymentId: payment.id, reason: result.failureReason ?? null },
+      });
+    }
+    return { paymentId: payment.id, status: after.status, clientData: result.clientData ?? {} };
+  }
+
+  /**
+   * Takes money of an authorized payment (default: all that is left of it), or records cash
+   * collected for a method paid on delivery (default: the rest of the attempt's amount). Without
+   * `paymentId`, the order's first payment with something left to capture. `actor` is who collected
+   * it (default: the caller). A retry with the same `idempotencyKey` is the same capture.
+   */
+  async capture(orderId: string, options: { paymentId?: string; amount?: number; actor?: Actor; idempotencyKey?: string } = {}): Promise<PaymentRecord> {
+    const actor = options.actor ?? this.#deps.actor;
+    if (options.amount !== undefined) requireMinorUnits(options.amount, '/amount');
+    const [settled] = await this.#moneyCalls(orderId, actor, async (tx, order, payments) => {
+      if (order.paymentStatus === 'refunded' || order.paymentStatus === 'voided') {
+        throw PaymentErrors.PAYMENT_NOT_CAPTURABLE(`Order ${order.number} is ${order.paymentStatus}: nothing can be captured`);
+      }
+      const payment = options.paymentId ? this.#paymentOf(payments, options.paymentId) : await this.#firstCapturable(tx, payments);
+      if (!payment) throw PaymentErrors.PAYMENT_NOT_CAPTURABLE(`Order ${order.number} has no payment with anything left to capture`);
+      const idempotencyKey = `${payment.id}:capture:${options.idempotencyKey ?? newId('op')}`;
+      const existing = await findTransactionByKey(tx, idempotencyKey);
+      const provider = await this.#deps.paymentProviders.get(payment.provider);
+      if (existing) return existing.status === 'succeeded' ? [] : [{ payment, provider, kind: 'capture', amount: existing.amount, idempotencyKey }];
+      const capturable = await this.#capturable(tx, payment, provider);
+      if (capturable <= 0) throw PaymentErrors.PAYMENT_NOT_CAPTURABLE(`Payment ${payment.id} is ${payment.status} with nothing left to capture`);
+      const amount = options.amount ?? capturable;
+      if (amount > capturable) {
+        throw PaymentErrors.PAYMENT_CAPTURE_EXCEEDS_AUTHORIZED(`At most ${formatDecimal(capturable, payment.currencyCode)} ${payment.currencyCode} can be captured`, {
+          errors: [{ in: 'body', pointer: '/amount', rule: 'maximum', message: `must be at most ${capturable}` }],
+          extensions: { capturable },
+        });
+      }
+      return [{ payment, provider, kind: 'capture', amount, idempotencyKey }];
+    });
+    if (settled) return settled.payment;
+    // the same capture was made before: answer the payment as it is
+    const payments = await paymentsOfOrder(this.#deps.em, orderId);
+    const found = options.paymentId ? payments.find((p) => p.id === options.paymentId) : payments[0];
+    if (!found) throw PaymentErrors.PAYMENT_NOT_FOUND();
+    return found;
+  }
+
+  /**
+   * Gives money back, spread over the order's payments oldest first, never more than was captured
+   * and not yet refunded (422 `REFUND_EXCEEDS_CAPTURED` with `refundable`). `lines` says which
+   * order lines the refund is for (recorded with it). A retry with the same `idempotencyKey`
+   * retries the same refund instead of making another.
+   */
+  async refund(orderId: string, request: { amount: number; reason: string; lines?: RefundLine[]; idempotencyKey?: string }): Promise<{ refunded: number; payments: PaymentRecord[] }> {
+    const actor = this.#deps.actor;
+    requireMinorUnits(request.amount, '/amount');
+    const operation = `${orderId}:refund:${request.idempotencyKey ?? newId('op')}`;
+    const settled = await this.#moneyCalls(orderId, actor, async (tx, order, payments) => {
+      const earlier = request.idempotencyKey ? await transactionsByKeyPrefix(tx, `${operation}:`) : [];
+      if (earlier.length) {
+        const calls: PlannedCall[] = [];
+        for (const t of earlier.filter((e) => e.status !== 'succeeded')) {
+          const payment = this.#paymentOf(payments, t.paymentId);
+          calls.push({ payment, provider: await this.#deps.paymentProviders.get(payment.provider), kind: 'refund', amount: t.amount, idempotencyKey: t.idempotencyKey, reason: t.reason ?? request.reason, data: t.data });
+        }
+        return calls;
+      }
+      const data = { lines: await this.#checkedLines(tx, orderId, request.lines ?? []) };
+      const refundable = new Map<string, number>();
+      for (const p of payments) refundable.set(p.id, p.amountCaptured - p.amountRefunded - (await pendingAmount(tx, p.id, 'refund')));
+      const total = [...refundable.values()].reduce((sum, n) => sum + Math.max(0, n), 0);
+      if (request.amount > total) {
+        throw PaymentErrors.REFUND_EXCEEDS_CAPTURED(
+          `Order ${order.number}: at most ${formatDecimal(total, order.currencyCode)} ${order.currencyCode} can be refunded (captured and not yet refunded)`,
+          { errors: [{ in: 'body', pointer: '/amount', rule: 'maximum', message: `must be at most ${total}` }], extensions: { refundable: total } },
+        );
+      }
+      const calls: PlannedCall[] = [];
+      let left = request.amount;
+      for (const [index, payment] of payments.entries()) {
+        const share = Math.min(left, Math.max(0, refundable.get(payment.id) ?? 0));
+        if (share <= 0) continue;
+        left -= share;
+        const provider = await this.#deps.paymentProviders.get(payment.provider);
+        calls.push({ payment, provider, kind: 'refund', amount: share, idempotencyKey: `${operation}:${index}`, reason: request.reason, data });
+        if (left === 0) break;
+      }
+      return calls;
+    });
+    const refunded = settled.reduce((sum, s) => sum + s.moved.refunded, 0);
+    return { refunded, payments: await paymentsOfOrder(this.#deps.em, orderId) };
+  }
+
+  /** Cancels a payment that has nothing captured (an authorization, or an attempt still pending). Voiding twice is one void. */
+  async voidPayment(orderId: string, paymentId: string): Promise<PaymentRecord> {
+    const [settled] = await this.#moneyCalls(orderId, this.#deps.actor, async (tx, _order, payments) => {
+      const payment = this.#paymentOf(payments, paymentId);
+      const idempotencyKey = `${payment.id}:void`;
+      const existing = await findTransactionByKey(tx, idempotencyKey);
+      if (existing?.status === 'succeeded') return [];
+      if (!isVoidable(payment)) {
+        throw PaymentErrors.PAYMENT_NOT_VOIDABLE(`Payment ${payment.id} is ${payment.status} with ${payment.amountCaptured} captured: refund it instead`);
+      }
+      return [{ payment, provider: await this.#deps.paymentProviders.get(payment.provider), kind: 'void', amount: openAuthorization(payment), idempotencyKey }];
+    });
+    return settled?.payment ?? (await findPayment(this.#deps.em, paymentId))!;
+  }
+
+  /**
+   * Settles the payments of a cancelled order: every payment with nothing captured is voided and
+   * every captured amount not yet refunded is refunded, with reason 'order cancelled'. Safe to call
+   * again, and concurrently: the calls carry fixed idempotency keys, so money moves once, and the
+   * answer says what this call moved (0 and 0 when another call had already done it).
+   */
+  async settleCancelled(orderId: string): Promise<{ voided: number; refunded: number }> {
+    const settled = await this.#moneyCalls(orderId, this.#deps.actor, async (tx, _order, payments) => {
+      const calls: PlannedCall[] = [];
+      for (const payment of payments) {
+        const provider = await this.#deps.paymentProviders.get(payment.provider);
+        const voidKey = `${payment.id}:cancel:void`;
+        const refundKey = `${payment.id}:cancel:refund`;
+        const [earlierVoid, earlierRefund] = [await findTransactionByKey(tx, voidKey), await findTransactionByKey(tx, refundKey)];
+        if (earlierVoid) {
+          if (earlierVoid.status !== 'succeeded') calls.push({ payment, provider, kind: 'void', amount: earlierVoid.amount, idempotencyKey: voidKey, reason: 'order cancelled' });
+        } else if (isVoidable(payment)) {
+          calls.push({ payment, provider, kind: 'void', amount: openAuthorization(payment), idempotencyKey: voidKey, reason: 'order cancelled' });
+        }
+        if (earlierRefund) {
+          if (earlierRefund.status !== 'succeeded') calls.push({ payment, provider, kind: 'refund', amount: earlierRefund.amount, idempotencyKey: refundKey, reason: 'order cancelled' });
+        } else {
+          const refundable = payment.amountCaptured - payment.amountRefunded - (await pendingAmount(tx, payment.id, 'refund'));
+          if (refundable > 0) calls.push({ payment, provider, kind: 'refund', amount: refundable, idempotencyKey: refundKey, reason: 'order cancelled' });
+        }
+      }
+      return calls;
+    });
+    return settled.reduce((sum, s) => ({ voided: sum.voided + s.moved.voided, refunded: sum.refunded + s.moved.refunded }), { voided: 0, refunded: 0 });
+  }
+
+  /**
+   * For methods paid on delivery (`confirmsOrderBeforePayment`): records the rest of each attempt's
+   * amount as collected once the order is delivered. Runs from the `order.delivered` subscriber,
+   * which may run twice: the capture's key is fixed per payment, so the second run moves nothing.
+   */
+  async captureOnDelivery(orderId: string, actor: Actor = this.#deps.actor): Promise<number> {
+    const settled = await this.#moneyCalls(orderId, actor, async (tx, order, payments) => {
+      if (order.paymentStatus === 'refunded' || order.paymentStatus === 'voided') return [];
+      const calls: PlannedCall[] = [];
+      for (const payment of payments) {
+        const provider = await this.#deps.paymentProviders.find(payment.provider);
+        if (!provider?.confirmsOrderBeforePayment) continue;
+        const idempotencyKey = `${payment.id}:capture:on-delivery`;
+        const existing = await findTransactionByKey(tx, idempotencyKey);
+        if (existing) {
+          if (existing.status !== 'succeeded') calls.push({ payment, provider, kind: 'capture', amount: existing.amount, idempotencyKey });
+          continue;
+        }
+        const capturable = await this.#capturable(tx, payment, provider);
+        if (capturable > 0) calls.push({ payment, provider, kind: 'capture', amount: capturable, idempotencyKey });
+      }
+      return calls;
+    });
+    return settled.reduce((sum, s) => sum + s.moved.captured, 0);
+  }
+
+  /** The order's payments, oldest first, each with its transactions: the ledger staff see. */
+  async ledger(orderId: string): Promise<PaymentWithTransactions[]> {
+    const em = this.#deps.em;
+    if (!(await this.#deps.orderService.get(em, orderId))) throw OrderErrors.ORDER_NOT_FOUND(`No order ${orderId}`);
+    const [payments, transactions] = await Promise.all([paymentsOfOrder(em, orderId), transactionsOfOrder(em, orderId)]);
+    return payments.map((p) => ({ ...p, transactions: transactions.filter((t) => t.paymentId === p.id) }));
+  }
+
+  /**
+   * An inbound webhook: verified by its provider, applied once per event id, to the payment with the
+   * reference it names, never moving that payment backwards. Answers whether it changed anything.
+   */
+  async handleWebhook(providerId: string, request: WebhookRequest): Promise<{ applied: boolean; duplicate: boolean }> {
+    const provider = await this.#deps.paymentProviders.find(providerId);
+    if (!provider?.handleWebhook) throw PaymentErrors.PAYMENT_WEBHOOK_PROVIDER_UNKNOWN(`No payment provider "${providerId}" takes webhooks`);
+    let outcome;
+    try {
+      outcome = await provider.handleWebhook(request);
+    } catch (error) {
+      if (error instanceof PaymentWebhookError) throw PaymentErrors.PAYMENT_WEBHOOK_INVALID(error.message || undefined);
+      throw providerProblem(error, provider);
+    }
+    if (!outcome) return { applied: false, duplicate: false };
+    const { eventId, reference, result } = outcome;
+    return this.#deps.em.transactional(async (tx) => {
+      if (!(await recordWebhookEvent(tx, provider.id, eventId))) return { applied: false, duplicate: true };
+      const found = await findPaymentByReference(tx, provider.id, reference);
+      if (!found) {
+        this.#deps.logger.warn({ provider: provider.id, eventId, reference }, 'payment webhook about no known payment: acknowledged and ignored');
+        return { applied: false, duplicate: false };
+      }
+      const order = await this.#lockOrder(tx, found.orderId);
+      const payments = await paymentsOfOrder(tx, order.id, { lock: true });
+      const payment = this.#paymentOf(payments, found.id);
+      await insertTransaction(tx, {
+        paymentId: payment.id,
+        orderId: order.id,
+        kind: 'webhook',
+        amount: 0,
+        status: 'succeeded',
+        idempotencyKey: `${provider.id}:webhook:${eventId}`,
+        reason: result.failureReason ?? null,
+        data: { eventId },
+        actor: { kind: 'system', id: `webhook:${provider.id}` },
+        result,
+      });
+      const moved = await applyProviderResult(this.#deps, tx, order, payments, payment, provider, result, { reason: 'refunded at the gateway', failsPayment: true });
+      return { applied: moved.changed, duplicate: false };
+    });
+  }
+
+  // ——— the two transactions around every provider call ———
+
+  /**
+   * Plans provider calls in one transaction (order and payments locked, checks made, one ledger row
+   * per call written with its key), makes the calls outside it, and settles each in a transaction of
+   * its own. A call that throws marks its row failed (retrying the operation reuses the key) and
+   * the problem is passed on after the calls still pending are marked failed too.
+   */
+  async #moneyCalls(
+    orderId: string,
+    actor: Actor,
+    plan: (tx: EntityManager, order: OrderRecord, payments: PaymentRecord[]) => Promise<PlannedCall[]>,
+  ): Promise<Array<{ payment: PaymentRecord; moved: MoneyMoved }>> {
+    const ready = await this.#deps.em.transactional(async (tx) => {
+      const order = await this.#lockOrder(tx, orderId);
+      const payments = await paymentsOfOrder(tx, orderId, { lock: true });
+      const calls: ReadyCall[] = [];
+      for (const call of await plan(tx, order, payments)) {
+        const existing = await findTransactionByKey(tx, call.idempotencyKey);
+        if (existing?.status === 'failed') await reopenTransaction(tx, existing.id);
+        const transaction =
+          existing ??
+          (await insertTransaction(tx, {
+            paymentId: call.payment.id,
+            orderId,
+            kind: call.kind,
+            amount: call.amount,
+            status: 'pending',
+            idempotencyKey: call.idempotencyKey,
+            reason: call.reason ?? null,
+            data: call.data ?? {},
+            actor: actorReference(actor),
+          }));
+        calls.push({ ...call, transaction });
+      }
+      return calls;
+    });
+    const settled: Array<{ payment: PaymentRecord; moved: MoneyMoved }> = [];
+    for (const [index, call] of ready.entries()) {
+      const { payment, provider, transaction } = call;
+      const base = { paymentId: payment.id, reference: payment.reference, idempotencyKey: transaction.idempotencyKey };
+      const money = { ...base, amount: call.amount, currencyCode: payment.currencyCode, actor: actorReference(actor) };
+      let result: ProviderResult;
+      try {
+        result =
+          call.kind === 'capture'
+            ? await provider.capture(money)
+            : call.kind === 'refund'
+              ? await provider.refund({ ...money, reason: call.reason ?? '' })
+              : await provider.void(base);
+      } catch (error) {
+        for (const later of ready.slice(index)) await this.#recordCallFailure(orderId, later.payment, later.provider, later.transaction, error, { failsPayment: false });
+        throw providerProblem(error, provider);
+      }
+      if (result.status === 'failed') {
+        await this.#recordCallFailure(orderId, payment, provider, transaction, new Error(result.failureReason ?? result.rawStatus), { failsPayment: false, result });
+        for (const later of ready.slice(index + 1)) await this.#recordCallFailure(orderId, later.payment, later.provider, later.transaction, new Error('not attempted'), { failsPayment: false });
+        throw PaymentErrors.PAYMENT_DECLINED(`${provider.name} refused the ${call.kind}${result.failureReason ? `: ${result.failureReason}` : ''}`, {
+          extensions: { paymentId: payment.id, reason: result.failureReason ?? null },
+        });
+      }
+      const outcome = await this.#deps.em.transactional(async (tx) => {
+        const order = await this.#lockOrder(tx, orderId);
+        const payments = await paymentsOfOrder(tx, orderId, { lock: true });
+        const current = this.#paymentOf(payments, payment.id);
+        const first = await settleTransaction(tx, transaction.id, { status: 'succeeded', result });
+        // a second caller settling the same call finds the ledger already moved: nothing to apply twice
+        const moved = first ? await applyProviderResult(this.#deps, tx, order, payments, current, provider, result, { reason: call.reason, failsPayment: false }) : { ...NOTHING_MOVED, changed: false };
+        return { payment: (await findPayment(tx, payment.id))!, moved };
+      });
+      settled.push(outcome);
+    }
+    return settled;
+  }
+
+  /** Records a provider call that did not happen or was refused; an initiate that fails also fails its attempt. */
+  async #recordCallFailure(
+    orderId: string,
+    payment: PaymentRecord,
+    provider: PaymentProvider,
+    transaction: TransactionRecord,
+    error: unknown,
+    options: { failsPayment: boolean; result?: ProviderResult },
+  ): Promise<void> {
+    const reason = (error instanceof Error ? error.message : String(error)).slice(0, 500);
+    this.#deps.logger.warn({ err: error, paymentId: payment.id, provider: provider.id, kind: transaction.kind }, 'payment provider call failed');
+    await this.#deps.em.transactional(async (tx) => {
+      await this.#lockOrder(tx, orderId);
+      await settleTransaction(tx, transaction.id, { status: 'failed', reason, ...(options.result ? { result: options.result } : {}) });
+      if (!options.failsPayment) return;
+      const current = await findPayment(tx, payment.id, { lock: true });
+      if (!current || current.status === 'failed') return;
+      await markPaymentFailed(tx, payment.id, reason);
+      this.#deps.events.emit(tx, 'payment.failed', { paymentId: payment.id, orderId, provider: provider.id, currencyCode: payment.currencyCode, reason });
+      await this.#deps.orderService.addTimeline(tx, orderId, {
+        kind: 'payment.failed',
+        message: `Payment ${payment.id} by ${provider.name} failed: ${reason}`,
+        visibleToCustomer: true,
+        data: { paymentId: payment.id, provider: provider.id },
+      });
+    });
+  }
+
+  async #settle(orderId: string, paymentId: string, transactionId: string, provider: PaymentProvider, result: ProviderResult, options: { failsPayment: boolean }): Promise<PaymentRecord> {
+    return this.#deps.em.transactional(async (tx) => {
+      const order = await this.#lockOrder(tx, orderId);
+      const payments = await paymentsOfOrder(tx, orderId, { lock: true });
+      const payment = this.#paymentOf(payments, paymentId);
+      if (await settleTransaction(tx, transactionId, { status: result.status === 'failed' ? 'failed' : 'succeeded', result, reason: result.failureReason ?? null })) {
+        await applyProviderResult(this.#deps, tx, order, payments, payment, provider, result, { failsPayment: options.failsPayment });
+      }
+      return (await findPayment(tx, paymentId))!;
+    });
+  }
+
+  async #lockOrder(tx: EntityManager, orderId: string): Promise<OrderRecord> {
+    const order = await this.#deps.orderService.get(tx, orderId, { lock: true });
+    if (!order) throw OrderErrors.ORDER_NOT_FOUND(`No order ${orderId}`);
+    return order;
+  }
+
+  #paymentOf(payments: PaymentRecord[], paymentId: string): PaymentRecord {
+    const payment = payments.find((p) => p.id === paymentId);
+    if (!payment) throw PaymentErrors.PAYMENT_NOT_FOUND(`The order has no payment ${paymentId}`);
+    return payment;
+  }
+
+  async #firstCapturable(tx: EntityManager, payments: PaymentRecord[]): Promise<PaymentRecord | undefined> {
+    for (const payment of payments) {
+      const provider = await this.#deps.paymentProviders.find(payment.provider);
+      if (provider && (await this.#capturable(tx, payment, provider)) > 0) return payment;
+    }
+    return undefined;
+  }
+
+  /** What is left to capture: the rest of the attempt for pay-on-delivery methods, the open authorization otherwise. */
+  async #capturable(tx: EntityManager, payment: PaymentRecord, provider: PaymentProvider): Promise<number> {
+    const inFlight = await pendingAmount(tx, payment.id, 'capture');
+    if (provider.confirmsOrderBeforePayment) {
+      if (!['pending', 'authorized', 'captured'].includes(payment.status) || payment.amountRefunded > 0) return 0;
+      return payment.amount - payment.amountCaptured - inFlight;
+    }
+    if (payment.status !== 'authorized') return 0;
+    return payment.amountAuthorized - payment.amountCaptured - inFlight;
+  }
+
+  async #checkedLines(tx: EntityManager, orderId: string, lines: RefundLine[]): Promise<RefundLine[]> {
+    if (!lines.length) return [];
+    const quantities = await orderLineQuantities(tx, orderId);
+    const seen = new Set<string>();
+    for (const [index, line] of lines.entries()) {
+      const held = quantities.get(line.lineId);
+      if (held === undefined || seen.has(line.lineId)) {
+        throw PaymentErrors.REFUND_LINE_INVALID(`Line ${line.lineId} is not a line of this order, or is named twice`, {
+          errors: [{ in: 'body', pointer: `/lines/${index}/lineId`, rule: 'orderLine', message: 'must name a line of this order, once' }],
+        });
+      }
+      seen.add(line.lineId);
+      if (line.quantity > held) {
+        throw PaymentErrors.REFUND_LINE_INVALID(`Line ${line.lineId} holds ${held} units`, {
+          errors: [{ in: 'body', pointer: `/lines/${index}/quantity`, rule: 'maximum', message: `must be at most ${held}` }],
+        });
+      }
+    }
+    return lines.map(({ lineId, quantity }) => ({ lineId, quantity }));
+  }
+}
+
+const initiateKey = (paymentId: string) => `${paymentId}:initiate`;
+
+/** Money is a positive integer of minor units; anything else is the caller's mistake, named. */
+function requireMinorUnits(amount: number, pointer: string): void {
+  if (Number.isSafeInteger(amount) && amount > 0) return;
+  throw KernelErrors.VALIDATION_FAILED(`${pointer.slice(1)} must be a positive whole number of minor units`, {
+    errors: [{ in: 'body', pointer, rule: 'minorUnits', message: 'must be a positive integer in minor units of the currency' }],
+  });
+}
+
+function isVoidable(payment: PaymentRecord): boolean {
+  return ['pending', 'requires_action', 'authorized'].includes(payment.status) && payment.amountCaptured === 0;
+}
+
+function startedView(payment: PaymentRecord): StartedPayment {
+  return { paymentId: payment.id, status: payment.status, clientData: payment.clientData };
+}
+
+/** A provider's own problem (a 503 with Retry-After) passes through; anything else is a 502 that hides the details. */
+function providerProblem(error: unknown, provider: PaymentProvider): AppError {
+  if (error instanceof AppError) return error;
+  return PaymentErrors.PAYMENT_PROVIDER_ERROR(`${provider.name} could not be reached or failed; try again`, { cause: error });
+}
