@@ -233,6 +233,45 @@ export class ReservationService {
       });
   }
 
+  /**
+   * Gives back part of what the reference holds (an order edited down): for each line, up to
+   * `quantity` units, from the reference's locations in id order. Units it does not hold are
+   * skipped (an untracked variant was never held). Returns the units released.
+   */
+  releaseLines(em: EntityManager, reference: string, lines: readonly { variantId: string; quantity: number }[]): Promise<number> {
+    return em.transactional(async (tx) => {
+      await rows(tx, sql`select reference from cw_stock_reservation where reference = ${reference} for update`);
+      await rows(
+        tx,
+        sql`select 1 from cw_stock_level where (variant_id, location_id) in
+          (select variant_id, location_id from cw_stock_movement where reference = ${reference})
+          order by variant_id, location_id for update`,
+      );
+      const heldRows = await rows<{ variant_id: string; location_id: string; held: number }>(
+        tx,
+        sql`select variant_id, location_id, sum(delta_reserved)::int as held from cw_stock_movement where reference = ${reference}
+          group by variant_id, location_id having sum(delta_reserved) > 0 order by variant_id, location_id`,
+      );
+      let units = 0;
+      for (const line of lines) {
+        const variant = await this.#anyVariant(tx, line.variantId);
+        if (!variant) continue;
+        let left = line.quantity;
+        for (const h of heldRows.filter((row) => row.variant_id === line.variantId)) {
+          const take = Math.min(left, Number(h.held));
+          if (take <= 0) continue;
+          const result = await applyStockChange(tx, this.#deps.events, {
+            variant, locationId: h.location_id, deltaOnHand: 0, deltaReserved: -take, reason: 'release', actor: this.#deps.actor, reference,
+          });
+          if (!result.ok) throw new Error(`Stock level of ${line.variantId} at ${h.location_id} no longer covers reservation ${reference}`);
+          left -= take;
+          units += take;
+        }
+      }
+      return units;
+    });
+  }
+
   async #forget(tx: EntityManager, reference: string): Promise<void> {
     await run(tx, sql`delete from cw_stock_reservation where reference = ${reference}`);
   }

@@ -7,6 +7,7 @@ import {
   AdminOrdersQuery,
   AdminOrderView,
   CancelBody,
+  EditBody,
   CreateFulfillmentBody,
   FulfillmentParams,
   NoteBody,
@@ -87,6 +88,23 @@ export const adminOrderRoutes = [
     handler: async ({ params, body, cradle }) => {
       const payments = await cradle.orderService.cancel(params.id, { by: 'staff', reason: body.reason });
       return { order: await adminView(cradle.em, params.id, { kind: 'all' }), payments };
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/:id/edits',
+    summary: 'Change quantities, remove lines or add variants before anything is paid or packed',
+    description:
+      'Kept lines keep the price they were sold at (and their discount, in proportion); added variants cost today’s price. Tax is worked ' +
+      'out again; shipping and fees stay as charged. Stock follows: added units are held (409 `ORDER_EDIT_OUT_OF_STOCK` when there ' +
+      'is not enough, and nothing changes), removed units are released. A cash-on-delivery payment follows the new total. 409 ' +
+      '`ORDER_NOT_EDITABLE` once money is authorized or captured, or units are packed. Staff only.',
+    tags: ['orders'],
+    access: { permission: 'orders:write' },
+    schema: { params: OrderParams, body: EditBody, response: { 200: AdminOrderView } },
+    handler: async ({ params, body, cradle }) => {
+      await cradle.orderService.edit(params.id, body);
+      return adminView(cradle.em, params.id, { kind: 'all' });
     },
   }),
   defineRoute({

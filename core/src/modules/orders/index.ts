@@ -27,6 +27,8 @@ declare module '../../kernel/events/event-map.ts' {
     'order.completed': OrderEventBase;
     'order.shipped': OrderEventBase;
     'order.delivered': OrderEventBase;
+    /** Staff changed the lines before anything was paid or packed; totals in minor units. */
+    'order.edited': OrderEventBase & { oldTotal: number; newTotal: number; reason: string };
   }
 }
 

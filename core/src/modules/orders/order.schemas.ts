@@ -45,6 +45,18 @@ export type AdminOrdersQuery = Static<typeof AdminOrdersQuery>;
 
 export const CancelBody = Type.Object({ reason: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })) }, { additionalProperties: false });
 
+export const EditBody = Type.Object(
+  {
+    /** New quantities of existing lines; 0 removes the line. */
+    lines: Type.Optional(Type.Array(Type.Object({ lineId: Type.String({ minLength: 1, maxLength: 64 }), quantity: Type.Integer({ minimum: 0, maximum: 1_000_000 }) }), { maxItems: 200 })),
+    /** Variants to add, at today's catalog price. */
+    add: Type.Optional(Type.Array(Type.Object({ variantId: Type.String({ minLength: 1, maxLength: 64 }), quantity: Type.Integer({ minimum: 1, maximum: 1_000_000 }) }), { maxItems: 200 })),
+    /** Why, shown on the customer's order timeline. */
+    reason: Type.String({ minLength: 1, maxLength: 500 }),
+  },
+  { additionalProperties: false },
+);
+
 export const NoteBody = Type.Object(
   {
     message: Type.String({ minLength: 1, maxLength: 1000 }),

@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/sql';
 import type { Cradle } from '../../kernel/container.ts';
 import { run } from '../../kernel/db/sql.ts';
 import { cancelInTransaction, type CancelledBy } from './order-cancellation.ts';
+import { editOrderInTransaction, type OrderEdit } from './order-edits.ts';
 import { createFulfillment, deliverFulfillment, shipFulfillment } from './order-fulfillment.ts';
 import { findOrder, insertOrder, insertTimeline, transitionOrder, type OrderRecord, type StatusChange } from './order-records.ts';
 import type { CreateFulfillmentBody, ShipBody } from './order.schemas.ts';
@@ -124,6 +125,30 @@ export class OrderService {
   #operationDeps() {
     const { reservationService, events, actor } = this.#deps;
     return { reservationService, events, actor, orderService: this };
+  }
+
+  /**
+   * Admin edit before anything is paid or packed (see `editOrderInTransaction`); then, with payments
+   * installed, pending pay-on-delivery attempts are replaced by ones for the new total.
+   */
+  async edit(orderId: string, edit: OrderEdit): Promise<{ oldTotal: number; newTotal: number }> {
+    const result = await this.#deps.em.transactional((tx) => editOrderInTransaction(tx, this.#cradle, orderId, edit));
+    if (result.oldTotal !== result.newTotal && Object.hasOwn(this.#cradle, 'paymentService')) {
+      try {
+        await this.#cradle.paymentService.reissuePending(orderId);
+      } catch (error) {
+        this.#deps.logger.error({ err: error, orderId }, 'replacing the pending payment of an edited order failed');
+        await this.#deps.em.transactional((tx) =>
+          insertTimeline(
+            tx,
+            orderId,
+            { kind: 'payment.adjust_failed', message: `The payment could not follow the new total: ${(error as Error).message}`, visibleToCustomer: false },
+            this.#deps.actor,
+          ),
+        );
+      }
+    }
+    return result;
   }
 
   async #settlePayments(orderId: string): Promise<CancelSettlement> {

@@ -8,5 +8,8 @@ export const OrderErrors = defineErrorCodes({
   ORDER_FULFILLMENT_NOT_FOUND: { status: 404, title: 'The order has no fulfillment with this id' },
   ORDER_FULFILLMENT_INVALID: { status: 422, title: 'The fulfillment names a line, quantity or location that cannot be fulfilled' },
   ORDER_FULFILLMENT_STOCK_SHORT: { status: 409, title: 'Not enough stock at the location to fulfil the line' },
+  ORDER_NOT_EDITABLE: { status: 409, title: 'The order can no longer be edited: something was paid, authorized or packed' },
+  ORDER_EDIT_INVALID: { status: 422, title: 'The edit names lines or variants that cannot be changed or added' },
+  ORDER_EDIT_OUT_OF_STOCK: { status: 409, title: 'Not enough stock to hold the added units' },
   ORDER_CURSOR_INVALID: { status: 400, title: 'The cursor is not one this order list gave out' },
 });

@@ -85,7 +85,12 @@ export class PaymentService {
    * 502 `PAYMENT_PROVIDER_ERROR` (or the provider's own problem); the attempt is then `failed`,
    * `payment.failed` is emitted and the order stays pending, open to another attempt.
    */
-  async start(orderId: string, method: string | undefined, data: Record<string, unknown> = {}, options: { idempotencyKey?: string } = {}): Promise<StartedPayment> {
+  async start(
+    orderId: string,
+    method: string | undefined,
+    data: Record<string, unknown> = {},
+    options: { idempotencyKey?: string; replacing?: boolean } = {},
+  ): Promise<StartedPayment> {
     const chosen = method === undefined ? undefined : await this.#deps.paymentProviders.get(method);
     const prepared = await this.#deps.em.transactional(async (tx) => {
       const order = await this.#lockOrder(tx, orderId);
@@ -102,7 +107,8 @@ export class PaymentService {
           if (initiate) return { order, payment: existing, transaction: initiate, provider: await this.#deps.paymentProviders.get(existing.provider) };
         }
       }
-      if (order.status !== 'pending' || order.paymentStatus !== 'not_paid') {
+      // a confirmed pay-on-delivery order takes a new attempt when an edit changed its total (`reissuePending`)
+      if ((order.status !== 'pending' && !(options.replacing && order.status === 'confirmed')) || order.paymentStatus !== 'not_paid') {
         throw PaymentErrors.PAYMENT_ORDER_NOT_PAYABLE(`Order ${order.number} is ${order.status} with payment ${order.paymentStatus}: it cannot take a new payment`, {
           extensions: { status: order.status, paymentStatus: order.paymentStatus },
         });
@@ -252,6 +258,25 @@ export class PaymentService {
       return [{ payment, provider: await this.#deps.paymentProviders.get(payment.provider), kind: 'void', amount: openAuthorization(payment), idempotencyKey }];
     });
     return settled?.payment ?? (await findPayment(this.#deps.em, paymentId))!;
+  }
+
+  /**
+   * After an order's total changed (an admin edit before anything was paid): every attempt still
+   * pending for a method paid on delivery is voided and replaced by one for the new total, so the
+   * courier collects what the order now costs. Returns how many attempts were replaced.
+   */
+  async reissuePending(orderId: string): Promise<number> {
+    const order = await this.#deps.orderService.get(this.#deps.em, orderId);
+    if (!order) throw OrderErrors.ORDER_NOT_FOUND(`No order ${orderId}`);
+    let replaced = 0;
+    for (const payment of await paymentsOfOrder(this.#deps.em, orderId)) {
+      const provider = await this.#deps.paymentProviders.find(payment.provider);
+      if (!provider?.confirmsOrderBeforePayment || payment.status !== 'pending' || payment.amount === order.total) continue;
+      await this.voidPayment(orderId, payment.id);
+      await this.start(orderId, payment.provider, {}, { idempotencyKey: `${payment.id}:reissue:${order.version}`, replacing: true });
+      replaced += 1;
+    }
+    return replaced;
   }
 
   /**
