@@ -184,19 +184,7 @@ export class ReservationService {
   ): Promise<CommitLinesResult> {
     return em
       .transactional(async (tx) => {
-        // the deadline row first, without deleting it: the rest of the reference stays held (see the lock order above)
-        await rows(tx, sql`select reference from cw_stock_reservation where reference = ${reference} for update`);
-        await rows(
-          tx,
-          sql`select 1 from cw_stock_level where (variant_id, location_id) in
-            (select variant_id, location_id from cw_stock_movement where reference = ${reference})
-            order by variant_id, location_id for update`,
-        );
-        const heldRows = await rows<{ variant_id: string; location_id: string; held: number }>(
-          tx,
-          sql`select variant_id, location_id, sum(delta_reserved)::int as held from cw_stock_movement where reference = ${reference}
-            group by variant_id, location_id having sum(delta_reserved) > 0 order by variant_id, location_id`,
-        );
+        const heldRows = await this.#lockHeld(tx, reference);
         const [defaultLocation] = await rows<{ id: string }>(tx, sql`select id from cw_stock_location where is_default`);
         let units = 0;
         for (const line of lines) {
@@ -240,18 +228,7 @@ export class ReservationService {
    */
   releaseLines(em: EntityManager, reference: string, lines: readonly { variantId: string; quantity: number }[]): Promise<number> {
     return em.transactional(async (tx) => {
-      await rows(tx, sql`select reference from cw_stock_reservation where reference = ${reference} for update`);
-      await rows(
-        tx,
-        sql`select 1 from cw_stock_level where (variant_id, location_id) in
-          (select variant_id, location_id from cw_stock_movement where reference = ${reference})
-          order by variant_id, location_id for update`,
-      );
-      const heldRows = await rows<{ variant_id: string; location_id: string; held: number }>(
-        tx,
-        sql`select variant_id, location_id, sum(delta_reserved)::int as held from cw_stock_movement where reference = ${reference}
-          group by variant_id, location_id having sum(delta_reserved) > 0 order by variant_id, location_id`,
-      );
+      const heldRows = await this.#lockHeld(tx, reference);
       let units = 0;
       for (const line of lines) {
         const variant = await this.#anyVariant(tx, line.variantId);
@@ -270,6 +247,25 @@ export class ReservationService {
       }
       return units;
     });
+  }
+
+  /**
+   * Locks a reference for a partial settlement and answers what it holds per variant and location.
+   * The deadline row first, without deleting it, so the rest stays held (see the lock order above).
+   */
+  async #lockHeld(tx: EntityManager, reference: string): Promise<Array<{ variant_id: string; location_id: string; held: number }>> {
+    await rows(tx, sql`select reference from cw_stock_reservation where reference = ${reference} for update`);
+    await rows(
+      tx,
+      sql`select 1 from cw_stock_level where (variant_id, location_id) in
+        (select variant_id, location_id from cw_stock_movement where reference = ${reference})
+        order by variant_id, location_id for update`,
+    );
+    return rows(
+      tx,
+      sql`select variant_id, location_id, sum(delta_reserved)::int as held from cw_stock_movement where reference = ${reference}
+        group by variant_id, location_id having sum(delta_reserved) > 0 order by variant_id, location_id`,
+    );
   }
 
   async #forget(tx: EntityManager, reference: string): Promise<void> {

@@ -230,15 +230,7 @@ export async function loadOrderDetail(
         discounts: parsed(o.discounts).map((d) => ({ source: d.source, label: d.label, amount: money(d.amount) })),
       };
   return {
-    id: o.id,
-    number: String(o.number),
-    status: o.status,
-    paymentStatus: o.payment_status,
-    fulfillmentStatus: o.fulfillment_status,
-    paymentMethod: o.payment_method,
-    email: o.email,
-    customerId: o.customer_id,
-    currencyCode,
+    ...headerFields(o),
     pricesIncludeTax: o.prices_include_tax,
     scope: vendorId ? 'vendor' : 'all',
     shippingAddress: parsed(o.shipping_address),
@@ -358,15 +350,7 @@ export async function listOrders(em: EntityManager, filter: OrderListFilter, pag
   const [total] = await rows<{ n: number }>(em, sql`select count(*)::int as n from cw_order o ${filtered}`);
   const shown = found.slice(0, page.limit);
   const items = shown.map((o) => ({
-    id: o.id,
-    number: String(o.number),
-    status: o.status,
-    paymentStatus: o.payment_status,
-    fulfillmentStatus: o.fulfillment_status,
-    paymentMethod: o.payment_method,
-    email: o.email,
-    customerId: o.customer_id,
-    currencyCode: o.currency_code,
+    ...headerFields(o),
     itemCount: Number(o.item_count),
     total: { amount: Number(scopeVendor ? o.shown_total : o.total), currencyCode: o.currency_code },
     placedAt: iso(o.placed_at),
@@ -377,4 +361,19 @@ export async function listOrders(em: EntityManager, filter: OrderListFilter, pag
     return { items, count, nextCursor: encodeCursor(page.sort, page.sort === 'total' ? String(last.total) : last.placed_key, last.id) };
   }
   return { items, count };
+}
+
+/** The columns every view of an order starts with, as the API names them. */
+function headerFields(o: Omit<OrderRow, 'total' | 'version'>) {
+  return {
+    id: o.id,
+    number: String(o.number),
+    status: o.status,
+    paymentStatus: o.payment_status,
+    fulfillmentStatus: o.fulfillment_status,
+    paymentMethod: o.payment_method,
+    email: o.email,
+    customerId: o.customer_id,
+    currencyCode: o.currency_code,
+  };
 }
