@@ -32,7 +32,11 @@ async function killInsideCheckout(env: Record<string, string>): Promise<void> {
   await exited;
 }
 
-describe('checkout crash', () => {
+describe('checkout crash', function () {
+  // three starts of an on-disk embedded database, one in a child process: bounds a hang on a
+  // contended CI runner, it does not measure speed
+  this.timeout(300_000);
+
   it('leaves no order, no reservation and an active cart when the process dies mid-transaction; the checkout then succeeds', async () => {
     const database = await createTestDatabase();
     const tmp = fileURLToPath(new URL('../../.tmp/', import.meta.url));

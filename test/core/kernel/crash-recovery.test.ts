@@ -32,7 +32,11 @@ async function commitThenKill(env: Record<string, string>): Promise<string> {
   return noteId;
 }
 
-describe('crash recovery', () => {
+describe('crash recovery', function () {
+  // two cold starts of an on-disk embedded database (initdb, migrations) in separate processes: a
+  // contended CI runner once took over a minute; this bounds a hang, it does not measure speed
+  this.timeout(300_000);
+
   it('delivers an event committed by a process killed before dispatch, after restart', async () => {
     const database = await createTestDatabase();
     const tmp = fileURLToPath(new URL('../../.tmp/', import.meta.url));
@@ -52,7 +56,7 @@ describe('crash recovery', () => {
       });
       await restarted.start({ http: false });
       try {
-        await eventually(() => expect(controls.deliveries.map((e) => e.payload.noteId)).to.deep.equal([noteId]));
+        await eventually(() => expect(controls.deliveries.map((e) => e.payload.noteId)).to.deep.equal([noteId]), { timeout: 120_000 });
       } finally {
         await restarted.stop();
       }
