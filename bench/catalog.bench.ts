@@ -349,7 +349,7 @@ async function measureCheckout(url: string, mediaDirectory: string, variants: re
   await seedCheckoutStock(url, variants);
   const store = await startChild('support/catalog-store-server.ts', { CARTWRIGHT_BENCH_STORE: JSON.stringify({ url, poolSize: POOL_SIZE, mediaDirectory, checkout: true }) });
   const baseline = await startChild('support/checkout-baseline.ts', {
-    CARTWRIGHT_BENCH_BASELINE: JSON.stringify({ url, poolSize: POOL_SIZE, flatRate: { id: FLAT_RATE.id, name: FLAT_RATE.name, amount: FLAT_RATE.amounts.USD }, reservationTtlMinutes: 15 }),
+    CARTWRIGHT_BENCH_BASELINE: JSON.stringify({ url, poolSize: POOL_SIZE, flatRate: { id: FLAT_RATE.id, name: FLAT_RATE.name, amount: FLAT_RATE.amounts.USD } }),
   });
   try {
     // one cart made ready through the store's API: the pools copy how it stores email, addresses and option

@@ -12,28 +12,27 @@ import pg from 'pg';
  *  1. claim the `Idempotency-Key` (`cw_idempotency_key`, insert … on conflict do nothing);
  *  2. lock the cart (checking the SHA-256 of `X-Cart-Token` and that it is active) and read, in the
  *     same statement, its lines with each variant, product, price, thumbnail and default stock level;
- *  3. the stock hold: `cw_stock_reservation` deadline row, the conditional UPDATE of `cw_stock_level`
- *     (never below what is on hand) and its `cw_stock_movement`, per line;
+ *  3. the stock hold with no deadline (a cash-on-delivery order is confirmed at once and keeps its
+ *     stock until settled): the conditional UPDATE of `cw_stock_level` (never below what is on hand)
+ *     and its `cw_stock_movement`, per line;
  *  4. the order: `cw_order` (number from `cw_order_number_seq`, guest order token hash), its lines, the
  *     `order.placed` timeline entry and outbox event;
  *  5. the cart marked completed (`order_id`, `closed_at`, version + 1);
  *  6. the payment as cash on delivery leaves it: `cw_payment` and its `initiate` transaction, the
  *     provider's `cod_payment` and `cod_payment_operation`;
  *  7. the order confirmed: status and version, the `payment.pending` timeline entry, the
- *     `order.status_changed` and `order.confirmed` outbox events, and the deadline row removed (a
- *     confirmed COD order keeps its stock until settled);
+ *     `order.status_changed` and `order.confirmed` outbox events;
  *  8. the response kept with the key for replays.
  *
  * It writes the same rows with the same values as the store (the bench checks the row counts per
- * table and a digest of the order) but in 11 statements, each row once in its final state where the
+ * table and a digest of the order) but in 10 statements, each row once in its final state where the
  * store inserts then updates. Runs as a child process: reads CARTWRIGHT_BENCH_BASELINE
  * ({ url, poolSize, flatRate: { id, name, amount } }), sends `{ url }`, answers `cpu`, stops on `stop`.
  */
-const { url, poolSize, flatRate, reservationTtlMinutes } = JSON.parse(process.env.CARTWRIGHT_BENCH_BASELINE ?? '{}') as {
+const { url, poolSize, flatRate } = JSON.parse(process.env.CARTWRIGHT_BENCH_BASELINE ?? '{}') as {
   url: string;
   poolSize: number;
   flatRate: { id: string; name: string; amount: number };
-  reservationTtlMinutes: number;
 };
 const pool = new pg.Pool({ connectionString: url, max: poolSize });
 
@@ -89,9 +88,6 @@ select c.id, c.status, c.order_id, c.email, c.currency_code, c.shipping_address,
 from cw_cart c
 where c.id = $1 and c.customer_id is null and c.token_hash = $2
 for update of c`;
-
-const HOLD_DEADLINE = `insert into cw_stock_reservation (reference, expires_at, created_at) values ($1, $2, $3)
-  on conflict (reference) do update set expires_at = excluded.expires_at`;
 
 /** The conditional update and its movement in one statement: no row back means someone took the stock first. */
 const HOLD = `
@@ -150,7 +146,7 @@ with payment as (
 insert into cod_payment_operation (idempotency_key, payment_id, kind, amount, actor_kind, actor_id, reason, result, created_at)
 select $1 || ':initiate', cod.payment_id, 'initiate', $3, null, null, null, $7::jsonb, $5 from cod`;
 
-/** Confirmed with payment not_paid: the status, the timeline, the two events, and no payment deadline any more. */
+/** Confirmed with payment not_paid: the status, the timeline and the two events. */
 const CONFIRM = `
 with o as (
   update cw_order set status = 'confirmed', version = version + 1, updated_at = $2 where id = $1 and status = 'pending' returning id, number
@@ -163,7 +159,7 @@ with o as (
   union all
   select $7, 'order.confirmed', jsonb_build_object('orderId', o.id, 'number', o.number::text, 'customerId', null, 'email', $8::text), $2 from o
 )
-delete from cw_stock_reservation where reference = $1`;
+select count(*) from o`;
 
 const REMEMBER = `update cw_idempotency_key set response_status = 201, response_body = $2::jsonb, resource_id = $3 where scope = 'checkout' and key = $1`;
 
@@ -227,7 +223,6 @@ async function checkout(cartId: string, token: string, key: string, body: { paym
       const total = subtotal + shippingTotal;
 
       const orderId = newId('order');
-      await client.query(HOLD_DEADLINE, [orderId, new Date(now.getTime() + reservationTtlMinutes * 60_000), now]);
       for (const line of [...cart.lines].sort((a, b) => (a.variantId < b.variantId ? -1 : 1))) {
         if (line.locationId === null) continue; // not tracked
         const held = await client.query(HOLD, [line.variantId, line.locationId, line.quantity, orderId, now, newId('mov')]);

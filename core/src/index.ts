@@ -74,6 +74,7 @@ export {
   type PaymentProvider,
   type PaymentContext,
   type InitiateRequest,
+  type ProviderCallContext,
   type ReferenceRequest,
   type AmountRequest,
   type ProviderResult,

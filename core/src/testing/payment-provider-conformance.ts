@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import type { EntityManager } from '@mikro-orm/sql';
 import { newId } from '../kernel/ids.ts';
 import {
   PaymentWebhookError,
@@ -20,6 +21,12 @@ export interface PaymentProviderUnderTest {
    * Needed only with `authorizeThenCapture` when `initiate` does not authorize by itself.
    */
   completeAuthorization?(result: ProviderResult): Promise<void>;
+  /**
+   * Runs `work` in a transaction of the store's database (committed when it resolves, rolled back
+   * when it throws). Needed when the provider `initiatesInTransaction`: the kit checks that its
+   * `initiate` writes through the transaction it is given.
+   */
+  transaction?<T>(work: (em: EntityManager) => Promise<T>): Promise<T>;
   /** Runs once after the tests (stop a stand-in, a test store). */
   cleanup?(): Promise<void>;
 }
@@ -36,6 +43,8 @@ export interface PaymentProviderCapabilities {
   void: boolean;
   /** `handleWebhook` is implemented. */
   webhooks: boolean;
+  /** The provider sets `initiatesInTransaction` (no gateway: cash on delivery). Default false. */
+  initiatesInTransaction?: boolean;
 }
 
 export interface PaymentProviderConformanceOptions {
@@ -371,6 +380,43 @@ export function runPaymentProviderConformance(options: PaymentProviderConformanc
     itWhen(capabilities.void, 'void after capture is rejected', async () => {
       const payment = await captured(total);
       await expectRejected(payment, 'void after capture', () => provider().void(ref(payment)));
+    });
+
+    /** The store's transactions, for a provider that initiates inside them. */
+    const transaction = () => {
+      const run = under().transaction;
+      assert.ok(run, 'the provider claims initiatesInTransaction: give create() a transaction(work) hook running work in a store transaction');
+      return run.bind(under());
+    };
+
+    const inTransaction = capabilities.initiatesInTransaction === true;
+
+    it('sets initiatesInTransaction exactly when the capabilities claim it', async () => {
+      assert.equal(provider().initiatesInTransaction === true, inTransaction, `initiatesInTransaction is ${String(provider().initiatesInTransaction)}; capabilities.initiatesInTransaction is ${String(inTransaction)}`);
+    });
+
+    itWhen(inTransaction, 'initiate inside a committed transaction is what status() then reports', async () => {
+      const request = initiateRequest();
+      const result = checkResult(await transaction()((em) => provider().initiate(request, { em })), 'initiate in a transaction');
+      const payment: Payment = { paymentId: request.paymentId, reference: result.reference, last: result };
+      await expectStatusAgrees(payment, 'initiate in a committed transaction');
+    });
+
+    itWhen(inTransaction, 'initiate inside a transaction that rolls back leaves nothing: the same payment starts afresh for another amount', async () => {
+      const request = initiateRequest();
+      const rolledBack = new Error('the checkout failed after initiate');
+      await assert.rejects(
+        transaction()(async (em) => {
+          checkResult(await provider().initiate(request, { em }), 'initiate in a transaction');
+          throw rolledBack;
+        }),
+        (error) => error === rolledBack,
+      );
+      const again = { ...request, amount: total - 100, idempotencyKey: key() };
+      const result = checkResult(await provider().initiate(again), 'initiate after the rollback');
+      assert.notEqual(result.status, 'failed', 'a payment whose first initiate was rolled back must start again as new');
+      assert.ok(result.amountAuthorized <= again.amount, `the restarted payment is for ${again.amount}; it reports ${result.amountAuthorized} authorized`);
+      await expectStatusAgrees({ paymentId: again.paymentId, reference: result.reference, last: result }, 'initiate after the rollback');
     });
 
     if (capabilities.webhooks) {

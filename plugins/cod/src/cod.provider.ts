@@ -6,6 +6,7 @@ import type {
   InitiateRequest,
   PaymentContext,
   PaymentProvider,
+  ProviderCallContext,
   ProviderPaymentStatus,
   ProviderResult,
   ReferenceRequest,
@@ -85,6 +86,8 @@ export class CodProvider implements PaymentProvider {
   readonly name = 'Cash on delivery';
   /** Paid when the goods arrive: the order is confirmed at once, with payment `not_paid`. */
   readonly confirmsOrderBeforePayment = true;
+  /** Nothing leaves the database: checkout records the payment in the transaction that writes the order. */
+  readonly initiatesInTransaction = true;
   readonly #database: Database;
   readonly #options: CodOptions;
   readonly #countries: ReadonlySet<string>;
@@ -113,16 +116,22 @@ export class CodProvider implements PaymentProvider {
   }
 
   /** Records the payment: nothing to collect before delivery, so it stays `pending`. */
-  async initiate(request: InitiateRequest): Promise<ProviderResult> {
+  async initiate(request: InitiateRequest, context?: ProviderCallContext): Promise<ProviderResult> {
     positiveOrZero(request.amount, 'amount');
-    return this.#transaction(async (em) => {
+    const work = async (em: EntityManager) => {
       const now = new Date();
-      await rows(
+      const [fresh] = await rows<CodPaymentRow>(
         em,
         sql`insert into cod_payment (payment_id, amount, currency, status, created_at, updated_at)
             values (${request.paymentId}, ${request.amount}, ${request.currencyCode.toUpperCase()}, 'pending', ${now}, ${now})
-            on conflict (payment_id) do nothing`,
+            on conflict (payment_id) do nothing returning *`,
       );
+      if (fresh) {
+        // a payment first seen now has answered no key yet
+        const result = toResult(fresh);
+        await this.#remember(em, request.idempotencyKey, request.paymentId, 'initiate', request.amount, null, null, result);
+        return result;
+      }
       const payment = await this.#lock(em, request.paymentId);
       if (Number(payment.amount) !== request.amount || payment.currency !== request.currencyCode.toUpperCase()) {
         throw new CodPaymentError(`COD payment ${request.paymentId} was started for ${formatMinor(Number(payment.amount), payment.currency)}, not ${formatMinor(request.amount, request.currencyCode)}`);
@@ -133,7 +142,8 @@ export class CodProvider implements PaymentProvider {
       const result = toResult(payment);
       await this.#remember(em, request.idempotencyKey, request.paymentId, 'initiate', request.amount, null, null, result);
       return result;
-    });
+    };
+    return context ? work(context.em) : this.#transaction(work);
   }
 
   /** COD authorizes nothing: answers the current state. */
@@ -258,6 +268,7 @@ export class CodProvider implements PaymentProvider {
     return typeof done.result === 'string' ? (JSON.parse(done.result) as ProviderResult) : done.result;
   }
 
+  /** Records the answer given for `key`; a key already answered (another payment's) is refused. */
   async #remember(
     em: EntityManager,
     key: string,
@@ -268,12 +279,15 @@ export class CodProvider implements PaymentProvider {
     reason: string | null,
     result: ProviderResult,
   ): Promise<void> {
-    await rows(
+    const stored = await rows(
       em,
       sql`insert into cod_payment_operation (idempotency_key, payment_id, kind, amount, actor_kind, actor_id, reason, result, created_at)
-          values (${key}, ${paymentId}, ${kind}, ${amount}, ${actor?.kind ?? null}, ${actor?.id ?? null}, ${reason}, ${JSON.stringify(result)}::jsonb, ${new Date()})`,
+          values (${key}, ${paymentId}, ${kind}, ${amount}, ${actor?.kind ?? null}, ${actor?.id ?? null}, ${reason}, ${JSON.stringify(result)}::jsonb, ${new Date()})
+          on conflict (idempotency_key) do nothing returning idempotency_key`,
     );
+    if (stored.length === 0) throw new CodPaymentError(`Idempotency key ${key} was already used for another operation`);
   }
+
 }
 
 function positiveOrZero(amount: number, name: string): void {

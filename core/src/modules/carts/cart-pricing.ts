@@ -56,6 +56,20 @@ export async function priceCart(
   lines: readonly CartLineRecord[],
   options: { extraAdjusters?: readonly TotalsAdjuster[] } = {},
 ): Promise<CartView> {
+  return (await cartPricer(deps, em, cart, lines))(options.extraAdjusters);
+}
+
+/**
+ * `priceCart` in two steps: reads the catalog, the stock and the `cart.adjusters` filters once, then
+ * answers a function that prices the cart with further adjusters (checkout prices it without and
+ * then with a payment method's fee) without reading anything again.
+ */
+export async function cartPricer(
+  deps: Deps,
+  em: EntityManager,
+  cart: CartRecord,
+  lines: readonly CartLineRecord[],
+): Promise<(extraAdjusters?: readonly TotalsAdjuster[]) => CartView> {
   const currency = cart.currencyCode;
   const ids = lines.map((line) => line.variantId);
   const [variants, stock] = await Promise.all([loadVariantsForSale(deps, em, ids, currency), deps.variantAvailability.availability(em, ids)]);
@@ -81,60 +95,63 @@ export async function priceCart(
     shippingOptionId: cart.shippingOptionId,
     lines: buyable,
   };
-  const adjusters = [...(await deps.hooks.run('cart.adjusters', [], { em, cart: forTotals })), ...(options.extraAdjusters ?? [])];
+  const adjusters = (await deps.hooks.run('cart.adjusters', [], { em, cart: forTotals })) as TotalsAdjuster[];
   const calculator = activeTaxCalculator(deps);
-  const totals = computeTotals(
-    { currencyCode: currency, lines: buyable, shippingAddress: address ?? { countryCode: 'ZZ' } },
-    { adjusters, tax: address ? calculator : noTax(calculator.pricesIncludeTax) },
-  );
-  const lineTotals = new Map(totals.lines.map((line) => [line.id, line]));
   const taxView = (tax: TaxAmount) => ({ rateId: tax.rateId, name: tax.name, rate: tax.rate, amount: money(tax.amount, currency) });
 
-  const lineViews = standing.map(({ line, variant, limit, availability }): CartLineView => {
-    const priced = lineTotals.get(line.id);
-    return {
-      id: line.id,
-      variantId: line.variantId,
-      productId: variant?.productId ?? null,
-      productTitle: variant?.productTitle ?? null,
-      productSlug: variant?.productSlug ?? null,
-      variantTitle: variant?.variantTitle ?? null,
-      sku: variant?.sku ?? null,
-      options: variant?.options ?? {},
-      vendorId: variant?.vendorId ?? null,
-      taxClass: variant?.taxClass ?? null,
-      thumbnail: variant?.thumbnail ?? null,
-      quantity: line.quantity,
-      unitPrice: availability === 'unavailable' ? null : variant!.price,
-      availability,
-      availableQuantity: limit,
-      subtotal: priced ? money(priced.subtotal, currency) : null,
-      discount: priced ? money(priced.discount, currency) : null,
-      discounts: priced ? priced.discounts.map((d) => ({ ...d, amount: money(d.amount, currency) })) : [],
-      tax: priced ? money(priced.taxTotal, currency) : null,
-      taxes: priced ? priced.taxes.map(taxView) : [],
-      total: priced ? money(priced.total, currency) : null,
-    };
-  });
+  return (extraAdjusters = []) => {
+    const totals = computeTotals(
+      { currencyCode: currency, lines: buyable, shippingAddress: address ?? { countryCode: 'ZZ' } },
+      { adjusters: [...adjusters, ...extraAdjusters], tax: address ? calculator : noTax(calculator.pricesIncludeTax) },
+    );
+    const lineTotals = new Map(totals.lines.map((line) => [line.id, line]));
 
-  return {
-    id: cart.id,
-    status: cart.status,
-    version: cart.version,
-    customerId: cart.customerId,
-    mergedInto: cart.mergedInto,
-    currencyCode: currency,
-    email: cart.email,
-    shippingAddress: cart.shippingAddress,
-    billingAddress: cart.billingAddress,
-    shippingOptionId: cart.shippingOptionId,
-    orderId: cart.orderId,
-    lines: lineViews,
-    itemCount: lines.reduce((sum, line) => sum + line.quantity, 0),
-    purchasable: lines.length > 0 && standing.every((s) => s.availability === 'available'),
-    totals: totalsView(totals, basis, taxView),
-    createdAt: cart.createdAt,
-    updatedAt: cart.updatedAt,
+    const lineViews = standing.map(({ line, variant, limit, availability }): CartLineView => {
+      const priced = lineTotals.get(line.id);
+      return {
+        id: line.id,
+        variantId: line.variantId,
+        productId: variant?.productId ?? null,
+        productTitle: variant?.productTitle ?? null,
+        productSlug: variant?.productSlug ?? null,
+        variantTitle: variant?.variantTitle ?? null,
+        sku: variant?.sku ?? null,
+        options: variant?.options ?? {},
+        vendorId: variant?.vendorId ?? null,
+        taxClass: variant?.taxClass ?? null,
+        thumbnail: variant?.thumbnail ?? null,
+        quantity: line.quantity,
+        unitPrice: availability === 'unavailable' ? null : variant!.price,
+        availability,
+        availableQuantity: limit,
+        subtotal: priced ? money(priced.subtotal, currency) : null,
+        discount: priced ? money(priced.discount, currency) : null,
+        discounts: priced ? priced.discounts.map((d) => ({ ...d, amount: money(d.amount, currency) })) : [],
+        tax: priced ? money(priced.taxTotal, currency) : null,
+        taxes: priced ? priced.taxes.map(taxView) : [],
+        total: priced ? money(priced.total, currency) : null,
+      };
+    });
+
+    return {
+      id: cart.id,
+      status: cart.status,
+      version: cart.version,
+      customerId: cart.customerId,
+      mergedInto: cart.mergedInto,
+      currencyCode: currency,
+      email: cart.email,
+      shippingAddress: cart.shippingAddress,
+      billingAddress: cart.billingAddress,
+      shippingOptionId: cart.shippingOptionId,
+      orderId: cart.orderId,
+      lines: lineViews,
+      itemCount: lines.reduce((sum, line) => sum + line.quantity, 0),
+      purchasable: lines.length > 0 && standing.every((s) => s.availability === 'available'),
+      totals: totalsView(totals, basis, taxView),
+      createdAt: cart.createdAt,
+      updatedAt: cart.updatedAt,
+    };
   };
 }
 

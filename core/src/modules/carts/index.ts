@@ -57,7 +57,7 @@ export const cartsModule = definePlugin({
 });
 
 export { CartService, mayUseCart };
-export { priceCart } from './cart-pricing.ts';
+export { cartPricer, priceCart } from './cart-pricing.ts';
 export { cartLines, findCart, touchCart, type CartRecord, type CartLineRecord } from './cart-records.ts';
 export { cartCallerOf } from './carts.routes.ts';
 export { activeTaxCalculator } from './cart-pricing.ts';

@@ -21,9 +21,19 @@ export const CheckoutResponse = Type.Object({
   }),
   /** Guest orders only, shown once: send it as `X-Order-Token` (or `?token=`) to see the order. */
   orderToken: Type.Optional(Type.String()),
-  /** The payment as it started: what the storefront must do next (`clientData`). Null when it could not start. */
+  /**
+   * The payment as it started: what the storefront must do next (`clientData`). `status: 'failed'`
+   * with `failure` when the provider declined it or could not be reached: the order stands, and the
+   * shopper pays again with `POST /store/orders/:id/payments`. Null when no attempt was made.
+   */
   payment: Type.Union([
-    Type.Object({ id: Type.String(), status: Type.String(), clientData: Type.Record(Type.String(), Type.Unknown()) }),
+    Type.Object({
+      id: Type.String(),
+      status: Type.String(),
+      clientData: Type.Record(Type.String(), Type.Unknown()),
+      /** Why a failed start failed: the problem's `code` and, for a decline, the provider's `reason` (`card_declined`). */
+      failure: Type.Optional(Type.Object({ code: Type.String(), reason: Type.Union([Type.String(), Type.Null()]) })),
+    }),
     Type.Null(),
   ]),
 });

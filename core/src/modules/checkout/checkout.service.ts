@@ -1,11 +1,13 @@
+import type { EntityManager } from '@mikro-orm/sql';
 import type { Cradle } from '../../kernel/container.ts';
-import type { FieldIssue } from '../../kernel/errors.ts';
+import { AppError, type FieldIssue } from '../../kernel/errors.ts';
 import { newId } from '../../kernel/ids.ts';
-import { cartLines, CartErrors, findCart, mayUseCart, priceCart, touchCart, type CartCaller, type CartRecord } from '../carts/index.ts';
+import { cartLines, cartPricer, CartErrors, findCart, mayUseCart, touchCart, type CartCaller, type CartRecord } from '../carts/index.ts';
 import type { CartView } from '../carts/cart.schemas.ts';
 import type { OrderSnapshot } from '../orders/index.ts';
 import { PaymentErrors } from '../payments/index.ts';
 import type { TotalsAdjuster } from '../totals/index.ts';
+import type { PaymentProvider } from '../payments/index.ts';
 import { CheckoutErrors } from './checkout.errors.ts';
 import { claimIdempotencyKey, recordIdempotentResponse, requestHash } from './idempotency.ts';
 import type { CheckoutBody, CheckoutResponse } from './checkout.schemas.ts';
@@ -30,6 +32,13 @@ type Deps = Pick<
 
 const SCOPE = 'checkout';
 
+/** An order written by checkout's transaction, with the answer so far; `paid` when its payment started there too. */
+interface Placed {
+  orderId: string;
+  response: CheckoutResponse;
+  paid: boolean;
+}
+
 class Replayed extends Error {
   readonly status: number;
   readonly body: CheckoutResponse;
@@ -43,9 +52,10 @@ class Replayed extends Error {
 /**
  * Turns a cart into an order. In one transaction: claim the Idempotency-Key, re-price the cart from
  * the catalog, hold the stock (all lines or none), write the order with its snapshot and
- * `order.placed`, and mark the cart completed. A refusal at any step leaves nothing behind. The
- * payment starts after the commit, because a gateway call must not hold database locks; an order
- * whose payment never completes is cancelled when its stock hold expires.
+ * `order.placed`, and mark the cart completed. A refusal at any step leaves nothing behind. A
+ * payment method with no gateway to call (`initiatesInTransaction`: cash on delivery) is started
+ * in the same transaction; any other starts after the commit, because a gateway call must not hold
+ * database locks, and an order whose payment never completes is cancelled when its stock hold expires.
  */
 export class CheckoutService {
   readonly #deps: Deps;
@@ -56,82 +66,109 @@ export class CheckoutService {
 
   async checkout(caller: CartCaller, cartId: string, body: CheckoutBody, idempotencyKey?: string): Promise<{ status: number; body: CheckoutResponse }> {
     const provider = await this.#deps.paymentProviders.get(body.paymentMethod, { in: 'body', pointer: '/paymentMethod' });
-    let placed: { orderId: string; response: CheckoutResponse };
+    let placed: Placed;
     try {
-      placed = await this.#deps.em.transactional(async (tx) => {
-        if (idempotencyKey) {
-          const claim = await claimIdempotencyKey(tx, SCOPE, idempotencyKey, requestHash({ cartId, body }));
-          if (claim.kind === 'mismatch') {
-            throw CheckoutErrors.IDEMPOTENCY_KEY_REUSED('This Idempotency-Key was used for a different checkout request', {
-              errors: [{ in: 'headers', pointer: '/idempotency-key', rule: 'unique', message: 'was used with another cart or body' }],
-            });
-          }
-          if (claim.kind === 'replay') throw new Replayed(claim.status, claim.body as CheckoutResponse);
-        }
-        const cart = await findCart(tx, cartId, { lock: true });
-        if (!cart || !mayUseCart(cart, caller)) throw CartErrors.CART_NOT_FOUND(`No cart ${cartId} that you may use`);
-        if (cart.status !== 'active') {
-          throw CartErrors.CART_NOT_ACTIVE(`Cart ${cartId} is ${cart.status}`, { extensions: { cartStatus: cart.status, mergedInto: cart.mergedInto, orderId: cart.orderId } });
-        }
-        const lines = await cartLines(tx, cartId);
-        if (lines.length === 0) throw CheckoutErrors.CHECKOUT_CART_EMPTY(`Cart ${cartId} has no lines`);
-        requireComplete(cart);
-
-        const withoutFee = await priceCart(this.#deps, tx, cart, lines);
-        const availability = provider.availability({
-          currencyCode: cart.currencyCode,
-          amount: withoutFee.totals.total.amount,
-          countryCode: cart.shippingAddress!.countryCode,
-        });
-        if (!availability.available) {
-          throw PaymentErrors.PAYMENT_METHOD_UNAVAILABLE(`${provider.name} cannot be used for this order: ${availability.reason}`, {
-            errors: [{ in: 'body', pointer: '/paymentMethod', rule: 'available', message: availability.reason }],
-          });
-        }
-        const priced = availability.fee > 0 ? await priceCart(this.#deps, tx, cart, lines, { extraAdjusters: [feeAdjuster(provider.id, provider.name, availability.fee)] }) : withoutFee;
-        requirePurchasable(priced);
-        if (!priced.totals.shipping.some((charge) => charge.id === cart.shippingOptionId)) {
-          throw CartErrors.CART_SHIPPING_OPTION_INVALID(`Shipping option ${cart.shippingOptionId} is not offered for this cart`, {
-            errors: [{ in: 'cart', pointer: '/shippingOptionId', rule: 'available', message: 'is not offered for the cart’s address and currency' }],
-          });
-        }
-
-        const orderId = newId('order');
-        const held = await this.#deps.reservationService.reserve(tx, {
-          reference: orderId,
-          lines: priced.lines.map((line) => ({ variantId: line.variantId, quantity: line.quantity })),
-        });
-        if (!held.ok) {
-          throw CheckoutErrors.CHECKOUT_OUT_OF_STOCK(`Only ${held.available} of variant ${held.variantId} can be bought, not ${held.requested}`, {
-            extensions: { variantId: held.variantId, requested: held.requested, available: held.available },
-          });
-        }
-        const snapshot = toSnapshot(cart, priced, body.paymentMethod);
-        await this.#deps.hooks.run('checkout.validate', snapshot, { em: tx, cartId });
-        const order = await this.#deps.orderService.place(tx, snapshot, { id: orderId });
-        await touchCart(tx, cartId, { status: 'completed', orderId });
-        const response: CheckoutResponse = {
-          order: { id: order.id, number: order.number, status: 'pending', paymentStatus: 'not_paid', fulfillmentStatus: 'not_fulfilled', email: snapshot.email, totals: priced.totals },
-          ...(order.token ? { orderToken: order.token } : {}),
-          payment: null,
-        };
-        if (idempotencyKey) await recordIdempotentResponse(tx, SCOPE, idempotencyKey, 201, response, order.id);
-        return { orderId: order.id, response };
-      });
+      placed = await this.#deps.em.transactional((tx) => this.#place(tx, caller, cartId, body, provider, idempotencyKey));
     } catch (error) {
       if (error instanceof Replayed) return { status: error.status, body: error.body };
       throw error;
     }
+    if (placed.paid) return { status: 201, body: placed.response };
+    return { status: 201, body: await this.#payAfterCommit(placed, body, idempotencyKey) };
+  }
 
-    const payment = await this.#deps.paymentService.start(placed.orderId, body.paymentMethod, body.paymentData ?? {});
+  /** Everything but a gateway payment, in one transaction: a refusal throws, rolling it all back. */
+  async #place(tx: EntityManager, caller: CartCaller, cartId: string, body: CheckoutBody, provider: PaymentProvider, idempotencyKey?: string): Promise<Placed> {
+    if (idempotencyKey) {
+      const claim = await claimIdempotencyKey(tx, SCOPE, idempotencyKey, requestHash({ cartId, body }));
+      if (claim.kind === 'mismatch') {
+        throw CheckoutErrors.IDEMPOTENCY_KEY_REUSED('This Idempotency-Key was used for a different checkout request', {
+          errors: [{ in: 'headers', pointer: '/idempotency-key', rule: 'unique', message: 'was used with another cart or body' }],
+        });
+      }
+      if (claim.kind === 'replay') throw new Replayed(claim.status, claim.body as CheckoutResponse);
+    }
+    const cart = await findCart(tx, cartId, { lock: true });
+    if (!cart || !mayUseCart(cart, caller)) throw CartErrors.CART_NOT_FOUND(`No cart ${cartId} that you may use`);
+    if (cart.status !== 'active') {
+      throw CartErrors.CART_NOT_ACTIVE(`Cart ${cartId} is ${cart.status}`, { extensions: { cartStatus: cart.status, mergedInto: cart.mergedInto, orderId: cart.orderId } });
+    }
+    const lines = await cartLines(tx, cartId);
+    if (lines.length === 0) throw CheckoutErrors.CHECKOUT_CART_EMPTY(`Cart ${cartId} has no lines`);
+    requireComplete(cart);
+
+    const price = await cartPricer(this.#deps, tx, cart, lines);
+    const withoutFee = price();
+    const availability = provider.availability({
+      currencyCode: cart.currencyCode,
+      amount: withoutFee.totals.total.amount,
+      countryCode: cart.shippingAddress!.countryCode,
+    });
+    if (!availability.available) {
+      throw PaymentErrors.PAYMENT_METHOD_UNAVAILABLE(`${provider.name} cannot be used for this order: ${availability.reason}`, {
+        errors: [{ in: 'body', pointer: '/paymentMethod', rule: 'available', message: availability.reason }],
+      });
+    }
+    const priced = availability.fee > 0 ? price([feeAdjuster(provider.id, provider.name, availability.fee)]) : withoutFee;
+    requirePurchasable(priced);
+    if (!priced.totals.shipping.some((charge) => charge.id === cart.shippingOptionId)) {
+      throw CartErrors.CART_SHIPPING_OPTION_INVALID(`Shipping option ${cart.shippingOptionId} is not offered for this cart`, {
+        errors: [{ in: 'cart', pointer: '/shippingOptionId', rule: 'available', message: 'is not offered for the cart’s address and currency' }],
+      });
+    }
+
+    const orderId = newId('order');
+    // paid for in this transaction and confirmed before payment (cash on delivery): the stock is held with no deadline
+    const paidHere = provider.initiatesInTransaction === true;
+    const holds = priced.lines.map((line) => ({ variantId: line.variantId, quantity: line.quantity }));
+    // no savepoint: a refusal throws below, which rolls the whole checkout back
+    const held = await this.#deps.reservationService.reserve(
+      tx,
+      { reference: orderId, lines: holds, ...(paidHere && provider.confirmsOrderBeforePayment ? { expiresAt: null } : {}) },
+      { savepoint: false },
+    );
+    if (!held.ok) {
+      throw CheckoutErrors.CHECKOUT_OUT_OF_STOCK(`Only ${held.available} of variant ${held.variantId} can be bought, not ${held.requested}`, {
+        extensions: { variantId: held.variantId, requested: held.requested, available: held.available },
+      });
+    }
+    const snapshot = toSnapshot(cart, priced, body.paymentMethod);
+    await this.#deps.hooks.run('checkout.validate', snapshot, { em: tx, cartId });
+    const placed = await this.#deps.orderService.place(tx, snapshot, { id: orderId });
+    await touchCart(tx, cartId, { status: 'completed', orderId });
+    // a provider with nothing to call (cash on delivery) is paid for in this transaction too
+    const started = paidHere ? await this.#deps.paymentService.startInTransaction(tx, placed, provider, body.paymentData ?? {}) : null;
+    const order = started?.order ?? placed;
+    const response: CheckoutResponse = {
+      order: { id: order.id, number: order.number, status: order.status, paymentStatus: order.paymentStatus, fulfillmentStatus: order.fulfillmentStatus, email: snapshot.email, totals: priced.totals },
+      ...(placed.token ? { orderToken: placed.token } : {}),
+      payment: started ? { id: started.payment.paymentId, status: started.payment.status, clientData: started.payment.clientData } : null,
+    };
+    if (idempotencyKey) await recordIdempotentResponse(tx, SCOPE, idempotencyKey, 201, response, order.id);
+    return { orderId: order.id, response, paid: started !== null };
+  }
+
+  /** Starts a gateway payment once the order is committed: a gateway call must not hold database locks. */
+  async #payAfterCommit(placed: Placed, body: CheckoutBody, idempotencyKey?: string): Promise<CheckoutResponse> {
+    let payment: CheckoutResponse['payment'];
+    try {
+      const started = await this.#deps.paymentService.start(placed.orderId, body.paymentMethod, body.paymentData ?? {});
+      payment = { id: started.paymentId, status: started.status, clientData: started.clientData ?? {} };
+    } catch (error) {
+      // the order stands, its stock held until the hold lapses: the answer must still give its id and token to pay again
+      const failed = error instanceof AppError ? await this.#deps.paymentService.failedAttempt(placed.orderId) : undefined;
+      if (!failed || !(error instanceof AppError)) throw error;
+      const reason = error.code === 'PAYMENT_DECLINED' ? (failed.failureReason ?? null) : null;
+      payment = { id: failed.id, status: 'failed', clientData: {}, failure: { code: error.code, reason } };
+    }
     const order = (await this.#deps.orderService.get(this.#deps.em, placed.orderId))!;
     const response: CheckoutResponse = {
       ...placed.response,
       order: { ...placed.response.order, status: order.status, paymentStatus: order.paymentStatus, fulfillmentStatus: order.fulfillmentStatus },
-      payment: { id: payment.paymentId, status: payment.status, clientData: payment.clientData ?? {} },
+      payment,
     };
     if (idempotencyKey) await recordIdempotentResponse(this.#deps.em, SCOPE, idempotencyKey, 201, response);
-    return { status: 201, body: response };
+    return response;
   }
 }
 

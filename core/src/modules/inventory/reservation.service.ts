@@ -25,6 +25,13 @@ export interface ExpiryResult {
   units: number;
 }
 
+/** A stock level a hold may draw on. */
+interface HeldLevel {
+  locationId: string;
+  available: number;
+  allowBackorder: boolean;
+}
+
 /** How many due references one sweep claims per round; a sweep keeps going while rounds come back full. */
 const EXPIRY_BATCH = 200;
 
@@ -70,10 +77,20 @@ export class ReservationService {
 
   /**
    * Holds every line or none until `expiresAt` (default: now + `inventory.reservationTtlMinutes`).
-   * Reserving again under a held reference adds to what it holds and moves its deadline.
+   * Reserving again under a held reference adds to what it holds and moves its deadline. `null`
+   * writes no deadline: the hold lasts until it is committed or released (an order confirmed before
+   * payment), unless the reference already has a deadline. Inside an
+   * open transaction the holds are made in a savepoint, so a refusal leaves that transaction as it
+   * was; a caller that rolls its whole transaction back on a refusal (checkout) passes
+   * `{ savepoint: false }` to save the two round trips, accepting that a refusal may leave some
+   * lines held in the transaction it is about to roll back.
    */
-  async reserve(em: EntityManager, request: { reference: string; lines: readonly ReservationLine[]; expiresAt?: Date }): Promise<ReserveResult> {
-    const expiresAt = request.expiresAt ?? new Date(Date.now() + this.#deps.config.inventory.reservationTtlMinutes * 60_000);
+  async reserve(
+    em: EntityManager,
+    request: { reference: string; lines: readonly ReservationLine[]; expiresAt?: Date | null },
+    options: { savepoint?: boolean } = {},
+  ): Promise<ReserveResult> {
+    const expiresAt = request.expiresAt === undefined ? new Date(Date.now() + this.#deps.config.inventory.reservationTtlMinutes * 60_000) : request.expiresAt;
     const merged = new Map<string, ReservationLine>();
     for (const line of request.lines) {
       const key = `${line.variantId}\u0000${line.locationId ?? ''}`;
@@ -82,20 +99,25 @@ export class ReservationService {
     }
     // a fixed order, so two reservations of the same variants cannot deadlock
     const lines = [...merged.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, line]) => line);
-    try {
-      await em.transactional(async (tx) => {
-        // the deadline row first (see the lock order above); a refused line rolls it back with the rest
+    const work = async (tx: EntityManager) => {
+      // the deadline row first (see the lock order above); a refused line rolls it back with the rest
+      if (expiresAt) {
         await run(
           tx,
           sql`insert into cw_stock_reservation (reference, expires_at, created_at) values (${request.reference}, ${expiresAt}, ${new Date()})
             on conflict (reference) do update set expires_at = excluded.expires_at`,
         );
-        for (const line of lines) {
-          const variant = await this.#variant(tx, line.variantId);
-          if (!variant) throw new LineRefused({ ok: false, variantId: line.variantId, requested: line.quantity, available: 0 });
-          await this.#hold(tx, variant, line, request.reference);
-        }
-      });
+      }
+      const stock = await this.#stockOf(tx, [...new Set(lines.map((line) => line.variantId))]);
+      for (const line of lines) {
+        const found = stock.get(line.variantId);
+        if (!found) throw new LineRefused({ ok: false, variantId: line.variantId, requested: line.quantity, available: 0 });
+        const levels = line.locationId ? found.levels.filter((level) => level.locationId === line.locationId) : found.levels;
+        await this.#hold(tx, found.variant, levels, line, request.reference);
+      }
+    };
+    try {
+      await (options.savepoint === false && em.isInTransaction() ? work(em) : em.transactional(work));
       return { ok: true };
     } catch (error) {
       if (error instanceof LineRefused) return error.refusal;
@@ -199,7 +221,7 @@ export class ReservationService {
             const take = Math.min(left, Number(h.held));
             if (take <= 0) continue;
             const result = await applyStockChange(tx, this.#deps.events, {
-              variant, locationId: h.location_id, deltaOnHand: -take, deltaReserved: -take, reason: 'sale', actor: this.#deps.actor, reference,
+              variant, locationId: h.location_id, deltaOnHand: -take, deltaReserved: -take, reason: 'sale', actor: this.#deps.actor, reference, levelExists: true,
             });
             if (!result.ok) throw new Error(`Stock level of ${line.variantId} at ${h.location_id} no longer covers reservation ${reference}`);
             h.held = Number(h.held) - take;
@@ -238,7 +260,7 @@ export class ReservationService {
           const take = Math.min(left, Number(h.held));
           if (take <= 0) continue;
           const result = await applyStockChange(tx, this.#deps.events, {
-            variant, locationId: h.location_id, deltaOnHand: 0, deltaReserved: -take, reason: 'release', actor: this.#deps.actor, reference,
+            variant, locationId: h.location_id, deltaOnHand: 0, deltaReserved: -take, reason: 'release', actor: this.#deps.actor, reference, levelExists: true,
           });
           if (!result.ok) throw new Error(`Stock level of ${line.variantId} at ${h.location_id} no longer covers reservation ${reference}`);
           left -= take;
@@ -301,6 +323,7 @@ export class ReservationService {
         actor: this.#deps.actor,
         reference,
         note,
+        levelExists: true,
       });
       // held units are counted in both on_hand and reserved, so settling them cannot break a level's rules
       if (!result.ok) throw new Error(`Stock level of ${line.variant_id} at ${line.location_id} no longer covers reservation ${reference}`);
@@ -319,31 +342,25 @@ export class ReservationService {
   }
 
   /**
-   * Holds one line: at the named location, or else spread over the variant's locations, the default
-   * first, then by location id (a fixed order, so concurrent holds lock levels in the same order). A
-   * variant with no stock level anywhere is not tracked and needs no hold.
+   * Holds one line over `levels` (the variant's, or the one at the line's location): the default
+   * location first, then by location id (a fixed order, so concurrent holds lock levels in the same
+   * order). A variant with no stock level anywhere is not tracked and needs no hold.
    */
-  async #hold(tx: EntityManager, variant: StockVariant, line: ReservationLine, reference: string): Promise<void> {
-    const levels = await rows<{ location_id: string; available: number; allow_backorder: boolean }>(
-      tx,
-      sql`select l.location_id, l.on_hand - l.reserved as available, l.allow_backorder
-        from cw_stock_level l join cw_stock_location s on s.id = l.location_id
-        where l.variant_id = ${variant.id} ${line.locationId ? sql`and l.location_id = ${line.locationId}` : sql``}
-        order by s.is_default desc, l.location_id`,
-    );
+  async #hold(tx: EntityManager, variant: StockVariant, levels: readonly HeldLevel[], line: ReservationLine, reference: string): Promise<void> {
     if (levels.length === 0 && !line.locationId) return;
     let remaining = line.quantity;
     for (const level of levels) {
-      const take = level.allow_backorder ? remaining : Math.min(remaining, Math.max(0, Number(level.available)));
+      const take = level.allowBackorder ? remaining : Math.min(remaining, Math.max(0, level.available));
       if (take <= 0) continue;
       const result = await applyStockChange(tx, this.#deps.events, {
         variant,
-        locationId: level.location_id,
+        locationId: level.locationId,
         deltaOnHand: 0,
         deltaReserved: take,
         reason: 'reservation',
         actor: this.#deps.actor,
         reference,
+        levelExists: true,
       });
       // a concurrent hold took it first: the conditional update refused, and the next location may still have some
       if (result.ok) remaining -= take;
@@ -359,12 +376,33 @@ export class ReservationService {
     throw new LineRefused({ ok: false, variantId: variant.id, requested: line.quantity, available });
   }
 
-  async #variant(em: EntityManager, variantId: string): Promise<StockVariant | undefined> {
-    const [found] = await rows<{ id: string; sku: string; product_id: string; vendor_id: string | null }>(
+  /** The variants on sale among `variantIds`, each with its stock levels in holding order, in one query. */
+  async #stockOf(em: EntityManager, variantIds: readonly string[]): Promise<Map<string, { variant: StockVariant; levels: HeldLevel[] }>> {
+    const found = await rows<{
+      id: string;
+      sku: string;
+      product_id: string;
+      vendor_id: string | null;
+      location_id: string | null;
+      available: number | string | null;
+      allow_backorder: boolean | null;
+    }>(
       em,
-      sql`select v.id, v.sku, v.product_id, p.vendor_id from cw_product_variant v join cw_product p on p.id = v.product_id
-        where v.id = ${variantId} and v.deleted_at is null and p.deleted_at is null`,
+      sql`select v.id, v.sku, v.product_id, p.vendor_id, l.location_id, l.on_hand - l.reserved as available, l.allow_backorder
+        from cw_product_variant v join cw_product p on p.id = v.product_id
+          left join cw_stock_level l on l.variant_id = v.id left join cw_stock_location s on s.id = l.location_id
+        where v.id in (${sql.join(variantIds.map((id) => sql`${id}`))}) and v.deleted_at is null and p.deleted_at is null
+        order by v.id, s.is_default desc, l.location_id`,
     );
-    return found && { id: found.id, sku: found.sku, productId: found.product_id, vendorId: found.vendor_id };
+    const stock = new Map<string, { variant: StockVariant; levels: HeldLevel[] }>();
+    for (const row of found) {
+      let entry = stock.get(row.id);
+      if (!entry) {
+        entry = { variant: { id: row.id, sku: row.sku, productId: row.product_id, vendorId: row.vendor_id }, levels: [] };
+        stock.set(row.id, entry);
+      }
+      if (row.location_id !== null) entry.levels.push({ locationId: row.location_id, available: Number(row.available), allowBackorder: row.allow_backorder === true });
+    }
+    return stock;
   }
 }

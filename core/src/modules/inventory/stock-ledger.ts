@@ -26,6 +26,8 @@ export interface StockChange {
   actor: Actor;
   reference?: string | null;
   note?: string | null;
+  /** The caller read this level in its transaction, so it need not be created first. */
+  levelExists?: boolean;
 }
 
 export interface StockLevelRow {
@@ -50,26 +52,31 @@ export type StockChangeResult = { ok: true; level: StockLevelRow } | { ok: false
 export async function applyStockChange(em: EntityManager, events: EventBus, change: StockChange): Promise<StockChangeResult> {
   const { variant, locationId, deltaOnHand: dh, deltaReserved: dr } = change;
   const now = new Date();
-  await rows(
-    em,
-    sql`insert into cw_stock_level (variant_id, location_id, updated_at) values (${variant.id}, ${locationId}, ${now})
-      on conflict (variant_id, location_id) do nothing`,
-  );
+  if (!change.levelExists) {
+    await rows(
+      em,
+      sql`insert into cw_stock_level (variant_id, location_id, updated_at) values (${variant.id}, ${locationId}, ${now})
+        on conflict (variant_id, location_id) do nothing`,
+    );
+  }
+  const actor = actorReference(change.actor);
+  // one statement: the movement is written only when the level's conditional update took
   const [level] = await rows<StockLevelRow>(
     em,
-    sql`update cw_stock_level set on_hand = on_hand + ${dh}::int, reserved = reserved + ${dr}::int, updated_at = ${now}
-      where variant_id = ${variant.id} and location_id = ${locationId}
-        and on_hand + ${dh}::int >= 0 and reserved + ${dr}::int >= 0
-        and (allow_backorder or reserved + ${dr}::int <= on_hand + ${dh}::int)
-      returning on_hand, reserved, low_stock_threshold, allow_backorder`,
+    sql`with changed as (
+        update cw_stock_level set on_hand = on_hand + ${dh}::int, reserved = reserved + ${dr}::int, updated_at = ${now}
+        where variant_id = ${variant.id} and location_id = ${locationId}
+          and on_hand + ${dh}::int >= 0 and reserved + ${dr}::int >= 0
+          and (allow_backorder or reserved + ${dr}::int <= on_hand + ${dh}::int)
+        returning on_hand, reserved, low_stock_threshold, allow_backorder
+      ), moved as (
+        insert into cw_stock_movement (id, variant_id, location_id, delta_on_hand, delta_reserved, reason, actor_kind, actor_id, reference, note, created_at)
+        select ${newId('mov')}, ${variant.id}, ${locationId}, ${dh}, ${dr}, ${change.reason}, ${actor.kind}, ${actor.id}, ${change.reference ?? null}, ${change.note ?? null}, ${now}
+        from changed
+      )
+      select on_hand, reserved, low_stock_threshold, allow_backorder from changed`,
   );
   if (!level) return { ok: false };
-  const actor = actorReference(change.actor);
-  await rows(
-    em,
-    sql`insert into cw_stock_movement (id, variant_id, location_id, delta_on_hand, delta_reserved, reason, actor_kind, actor_id, reference, note, created_at)
-      values (${newId('mov')}, ${variant.id}, ${locationId}, ${dh}, ${dr}, ${change.reason}, ${actor.kind}, ${actor.id}, ${change.reference ?? null}, ${change.note ?? null}, ${now})`,
-  );
   const available = level.on_hand - level.reserved;
   const before = available - (dh - dr);
   if (before > level.low_stock_threshold && available <= level.low_stock_threshold) {

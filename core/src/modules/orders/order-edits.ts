@@ -192,14 +192,13 @@ async function moveStock(
   ];
   const less = lines.flatMap((line) => (line.variant_id && quantities.get(line.id)! < line.quantity ? [{ variantId: line.variant_id, quantity: line.quantity - quantities.get(line.id)! }] : []));
   if (more.length) {
-    const held = await deps.reservationService.reserve(tx, { reference: orderId, lines: more });
+    // a confirmed order keeps its stock until it is packed or cancelled: no deadline
+    const held = await deps.reservationService.reserve(tx, { reference: orderId, lines: more, ...(confirmed ? { expiresAt: null } : {}) });
     if (!held.ok) {
       throw OrderErrors.ORDER_EDIT_OUT_OF_STOCK(`Only ${held.available} more of variant ${held.variantId} can be held, not ${held.requested}`, {
         extensions: { variantId: held.variantId, requested: held.requested, available: held.available },
       });
     }
-    // holding again set a deadline; a confirmed order keeps its stock until it is packed or cancelled
-    if (confirmed) await deps.reservationService.keepUntilSettled(tx, orderId);
   }
   if (less.length) await deps.reservationService.releaseLines(tx, orderId, less);
 }

@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { EntityManager } from '@mikro-orm/sql';
 import { actorReference, type Actor } from '../../kernel/container.ts';
 import { rows, run } from '../../kernel/db/sql.ts';
@@ -51,42 +51,46 @@ const json = (value: unknown) => sql`${JSON.stringify(value)}::jsonb`;
  * Writes an order from checkout's snapshot: the header, its lines and the first timeline entry, and
  * `order.placed` to the outbox. Must run in checkout's transaction (`em` is the transaction's).
  * A guest order gets a token (returned once, stored hashed) to follow it without an account.
+ * Answers the order as written, with that token.
  */
 export async function insertOrder(
   em: EntityManager,
   events: EventBus,
   snapshot: OrderSnapshot,
   options: { id?: string; actor: Actor },
-): Promise<{ id: string; number: string; token: string | null }> {
+): Promise<OrderRecord & { token: string | null }> {
   const id = options.id ?? newId('order');
   const token = snapshot.customerId ? null : newSecretToken('ot');
   const now = new Date();
-  const [inserted] = await rows<{ number: string | number }>(
-    em,
-    sql`insert into cw_order (id, number, token_hash, customer_id, cart_id, email, currency_code, prices_include_tax, status, payment_status,
-        fulfillment_status, payment_method, shipping_address, billing_address, shipping, discounts, taxes, subtotal, discount_total,
-        shipping_total, tax_total, total, placed_at, updated_at)
-      values (${id}, nextval('cw_order_number_seq'), ${token ? hashToken(token) : null}, ${snapshot.customerId}, ${snapshot.cartId}, ${snapshot.email},
-        ${snapshot.currencyCode}, ${snapshot.pricesIncludeTax}, 'pending', 'not_paid', 'not_fulfilled', ${snapshot.paymentMethod},
-        ${json(snapshot.shippingAddress)}, ${json(snapshot.billingAddress)}, ${json(snapshot.shipping)}, ${json(snapshot.discounts)},
-        ${json(snapshot.taxes)}, ${snapshot.subtotal}, ${snapshot.discountTotal}, ${snapshot.shippingTotal}, ${snapshot.taxTotal},
-        ${snapshot.total}, ${now}, ${now})
-      returning number`,
-  );
-  const values = snapshot.lines.map(
+  const lines = snapshot.lines.map(
     (line, position) =>
       sql`(${newId('oli')}, ${id}, ${position}, ${line.variantId}, ${line.productId}, ${line.vendorId}, ${line.productTitle}, ${line.variantTitle},
         ${line.sku}, ${json(line.options)}, ${line.taxClass}, ${line.thumbnailUrl}, ${line.quantity}, ${line.unitPrice}, ${line.subtotal},
         ${line.discount}, ${json(line.discounts)}, ${json(line.taxes)}, ${line.taxTotal}, ${line.total})`,
   );
-  await run(
+  // one statement (a round trip per order saved twice over): the header, its lines and the first timeline entry
+  const [inserted] = await rows<{ number: string | number }>(
     em,
-    sql`insert into cw_order_line (id, order_id, position, variant_id, product_id, vendor_id, product_title, variant_title, sku, options,
-        tax_class, thumbnail_url, quantity, unit_price, subtotal, discount, discounts, taxes, tax_total, total)
-      values ${sql.join(values)}`,
+    sql`with header as (
+        insert into cw_order (id, number, token_hash, customer_id, cart_id, email, currency_code, prices_include_tax, status, payment_status,
+          fulfillment_status, payment_method, shipping_address, billing_address, shipping, discounts, taxes, subtotal, discount_total,
+          shipping_total, tax_total, total, placed_at, updated_at)
+        values (${id}, nextval('cw_order_number_seq'), ${token ? hashToken(token) : null}, ${snapshot.customerId}, ${snapshot.cartId}, ${snapshot.email},
+          ${snapshot.currencyCode}, ${snapshot.pricesIncludeTax}, 'pending', 'not_paid', 'not_fulfilled', ${snapshot.paymentMethod},
+          ${json(snapshot.shippingAddress)}, ${json(snapshot.billingAddress)}, ${json(snapshot.shipping)}, ${json(snapshot.discounts)},
+          ${json(snapshot.taxes)}, ${snapshot.subtotal}, ${snapshot.discountTotal}, ${snapshot.shippingTotal}, ${snapshot.taxTotal},
+          ${snapshot.total}, ${now}, ${now})
+        returning number
+      ), lines as (
+        insert into cw_order_line (id, order_id, position, variant_id, product_id, vendor_id, product_title, variant_title, sku, options,
+          tax_class, thumbnail_url, quantity, unit_price, subtotal, discount, discounts, taxes, tax_total, total)
+        values ${sql.join(lines)}
+      ), timeline as (
+        ${timelineInsert(id, { kind: 'order.placed', message: sql`'Order ' || (select number from header) || ' placed'`, visibleToCustomer: true }, options.actor, now)}
+      )
+      select number from header`,
   );
   const number = String(inserted!.number);
-  await insertTimeline(em, id, { kind: 'order.placed', message: `Order ${number} placed`, visibleToCustomer: true }, options.actor, now);
   events.emit(em, 'order.placed', {
     orderId: id,
     number,
@@ -97,7 +101,20 @@ export async function insertOrder(
     paymentMethod: snapshot.paymentMethod,
     vendorIds: [...new Set(snapshot.lines.flatMap((line) => (line.vendorId ? [line.vendorId] : [])))],
   });
-  return { id, number, token };
+  return {
+    id,
+    number,
+    customerId: snapshot.customerId,
+    email: snapshot.email,
+    currencyCode: snapshot.currencyCode,
+    status: 'pending',
+    paymentStatus: 'not_paid',
+    fulfillmentStatus: 'not_fulfilled',
+    paymentMethod: snapshot.paymentMethod,
+    total: snapshot.total,
+    version: 1,
+    token,
+  };
 }
 
 export async function findOrder(em: EntityManager, id: string, options: { lock?: boolean } = {}): Promise<OrderRecord | undefined> {
@@ -124,12 +141,14 @@ export async function findOrder(em: EntityManager, id: string, options: { lock?:
 }
 
 export async function insertTimeline(em: EntityManager, orderId: string, entry: TimelineEntryInput, actor: Actor, at = new Date()): Promise<void> {
+  await run(em, timelineInsert(orderId, entry, actor, at));
+}
+
+/** The statement that adds one entry to an order's timeline (also run inside `insertOrder`'s, with a message worked out in SQL). */
+function timelineInsert(orderId: string, entry: Omit<TimelineEntryInput, 'message'> & { message: string | RawBuilder<unknown> }, actor: Actor, at: Date) {
   const who = actorReference(actor);
-  await run(
-    em,
-    sql`insert into cw_order_event (id, order_id, kind, message, visible_to_customer, data, actor_kind, actor_id, created_at)
-      values (${newId('oev')}, ${orderId}, ${entry.kind}, ${entry.message}, ${entry.visibleToCustomer}, ${json(entry.data ?? {})}, ${who.kind}, ${who.id}, ${at})`,
-  );
+  return sql`insert into cw_order_event (id, order_id, kind, message, visible_to_customer, data, actor_kind, actor_id, created_at)
+    values (${newId('oev')}, ${orderId}, ${entry.kind}, ${entry.message}, ${entry.visibleToCustomer}, ${json(entry.data ?? {})}, ${who.kind}, ${who.id}, ${at})`;
 }
 
 const COLUMN: Record<StatusKind, string> = { order: 'status', payment: 'payment_status', fulfillment: 'fulfillment_status' };

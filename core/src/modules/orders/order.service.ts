@@ -35,7 +35,7 @@ export class OrderService {
     this.#cradle = cradle;
   }
 
-  place(tx: EntityManager, snapshot: OrderSnapshot, options: { id?: string } = {}): Promise<{ id: string; number: string; token: string | null }> {
+  place(tx: EntityManager, snapshot: OrderSnapshot, options: { id?: string } = {}): Promise<OrderRecord & { token: string | null }> {
     return insertOrder(tx, this.#deps.events, snapshot, { ...options, actor: this.#deps.actor });
   }
 
@@ -43,16 +43,18 @@ export class OrderService {
    * See `transitionOrder`: refuses illegal changes with 409, locks the order, writes the timeline and
    * events. Two consequences live here so every caller gets them: an order becoming `confirmed` keeps
    * its stock reservation until it is settled (no payment deadline any more), and a confirmed order
-   * that is both paid and delivered becomes `completed`. Answers the order as it was before the change.
+   * that is both paid and delivered becomes `completed`. Answers the order as it is after the change.
    */
   async transition(tx: EntityManager, orderId: string, change: StatusChange, entry: TimelineEntryInput): Promise<OrderRecord> {
     const before = await transitionOrder(tx, this.#deps.events, orderId, change, entry, this.#deps.actor);
     if (change.order === 'confirmed' && before.status !== 'confirmed') await this.#deps.reservationService.keepUntilSettled(tx, orderId);
-    const after = {
+    const after: OrderRecord = {
+      ...before,
       status: change.order ?? before.status,
       paymentStatus: change.payment ?? before.paymentStatus,
       fulfillmentStatus: change.fulfillment ?? before.fulfillmentStatus,
     };
+    if (after.status !== before.status || after.paymentStatus !== before.paymentStatus || after.fulfillmentStatus !== before.fulfillmentStatus) after.version += 1;
     if (after.status === 'confirmed' && after.paymentStatus === 'paid' && after.fulfillmentStatus === 'delivered') {
       await transitionOrder(
         tx,
@@ -62,8 +64,9 @@ export class OrderService {
         { kind: 'order.completed', message: 'Order completed: delivered and paid', visibleToCustomer: true },
         this.#deps.actor,
       );
+      return { ...after, status: 'completed', version: after.version + 1 };
     }
-    return before;
+    return after;
   }
 
   addTimeline(tx: EntityManager, orderId: string, entry: TimelineEntryInput): Promise<void> {

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/sql';
 import type { Cradle } from '../../kernel/container.ts';
 import { formatDecimal } from '../money/index.ts';
 import type { OrderRecord, PaymentStatus } from '../orders/index.ts';
-import type { PaymentProvider, ProviderResult } from './payment-provider.ts';
+import type { PaymentProvider, ProviderPaymentStatus, ProviderResult } from './payment-provider.ts';
 import { updatePayment, type PaymentRecord } from './payment-records.ts';
 import { advancePayment, derivePaymentStatus, paymentStatusPath, sumLedger, type PaymentAmounts } from './payment-status.ts';
 
@@ -30,7 +30,7 @@ deps: OutcomeDeps,
   provider: PaymentProvider,
   result: ProviderResult,
   options: { reason?: string | undefined; failsPayment: boolean },
-): Promise<MoneyMoved & { changed: boolean }> {
+): Promise<MoneyMoved & { changed: boolean; status: ProviderPaymentStatus; order: OrderRecord }> {
   const reported = !options.failsPayment && result.status === 'failed' ? { ...result, status: payment.status } : result;
   const next = advancePayment(payment, reported);
   const changed =
@@ -51,7 +51,7 @@ deps: OutcomeDeps,
     voided: next.status === 'voided' && payment.status !== 'voided' ? openAuthorization(payment) : 0,
   };
   const payOnDelivery = provider.confirmsOrderBeforePayment === true && next.status === 'pending' && order.status === 'pending';
-  if (!changed && !payOnDelivery) return { ...moved, changed };
+  if (!changed && !payOnDelivery) return { ...moved, changed, status: next.status, order };
 
   const updated = payments.map((p) => (p.id === payment.id ? { ...p, ...next } : p));
   const base = { paymentId: payment.id, orderId: order.id, provider: provider.id, currencyCode: payment.currencyCode };
@@ -81,16 +81,16 @@ deps: OutcomeDeps,
   if (next.status === 'requires_action' && payment.status !== 'requires_action') entries.push('waiting for the buyer (requires action)');
   if (payOnDelivery) entries.push(`${money(payment.amount)} to be paid on delivery`);
   const message = `Payment ${payment.id} by ${provider.name}: ${entries.join(', ') || next.status}`;
-  await syncOrder(deps, tx, order, updated, provider, next, {
+  const after = await syncOrder(deps, tx, order, updated, provider, next, {
     kind: `payment.${next.status}`,
     message,
     visibleToCustomer: true,
     data: { paymentId: payment.id, provider: provider.id, status: next.status, ...moved },
   });
-  return { ...moved, changed };
+  return { ...moved, changed, status: next.status, order: after };
 }
 
-/** Moves the order's payment status to what the ledger now implies (through legal steps only) and confirms it when paid for. */
+/** Moves the order's payment status to what the ledger now implies (through legal steps only) and confirms it when paid for; answers the order after. */
 async function syncOrder(
 deps: OutcomeDeps,
   tx: EntityManager,
@@ -99,7 +99,7 @@ deps: OutcomeDeps,
   provider: PaymentProvider,
   payment: PaymentAmounts,
   entry: { kind: string; message: string; visibleToCustomer: boolean; data: Record<string, unknown> },
-): Promise<void> {
+): Promise<OrderRecord> {
   const sums = sumLedger(payments);
   const target = derivePaymentStatus(order.paymentStatus, sums, order.total);
   let path: PaymentStatus[];
@@ -117,18 +117,20 @@ deps: OutcomeDeps,
       message: `${entry.message}. Needs attention: the ledger implies payment ${target}, which the order cannot move to from ${order.paymentStatus}`,
       data: { ...entry.data, needsAttention: true, ledgerStatus: target },
     });
-    return;
+    return order;
   }
   const paidFor =
     payment.status === 'authorized' || payment.status === 'captured' || (provider.confirmsOrderBeforePayment === true && payment.status === 'pending');
   const confirm = order.status === 'pending' && paidFor;
   if (!path.length) {
-    if (confirm) await deps.orderService.transition(tx, order.id, { order: 'confirmed' }, entry);
-    else await deps.orderService.addTimeline(tx, order.id, entry);
-    return;
+    if (confirm) return deps.orderService.transition(tx, order.id, { order: 'confirmed' }, entry);
+    await deps.orderService.addTimeline(tx, order.id, entry);
+    return order;
   }
+  let after = order;
   for (const [index, step] of path.entries()) {
     const last = index === path.length - 1;
-    await deps.orderService.transition(tx, order.id, { payment: step, ...(last && confirm ? { order: 'confirmed' as const } : {}) }, entry);
+    after = await deps.orderService.transition(tx, order.id, { payment: step, ...(last && confirm ? { order: 'confirmed' as const } : {}) }, entry);
   }
+  return after;
 }

@@ -1,3 +1,5 @@
+import type { EntityManager } from '@mikro-orm/sql';
+
 /**
  * The seam every payment method plugs into (cash on delivery, Stripe, Google Pay, …). Core keeps
  * the ledger (every attempt and every transaction, with amounts, provider references, raw statuses
@@ -17,12 +19,23 @@ export interface PaymentProvider {
    * is placed, with payment `not_paid`. Otherwise an order is confirmed once its payment is authorized.
    */
   readonly confirmsOrderBeforePayment?: boolean;
+  /**
+   * True for providers that make no network call and keep their state in the store's database (cash
+   * on delivery): core then calls `initiate` with the caller's transaction in `context.em`, and the
+   * provider must do its writes through it, so checkout writes the order, its stock hold and its
+   * payment in one transaction, and a checkout that fails leaves no payment behind. A gateway
+   * provider leaves it unset: core calls it outside any transaction.
+   */
+  readonly initiatesInTransaction?: boolean;
 
   /** Whether the buyer may choose it for this order; a reason when not (shown to the shopper). */
   availability(context: PaymentContext): { available: true; fee: number } | { available: false; reason: string };
 
-  /** Starts paying for an order: creates the gateway's payment (a PaymentIntent), or nothing to do (COD). */
-  initiate(request: InitiateRequest): Promise<ProviderResult>;
+  /**
+   * Starts paying for an order: creates the gateway's payment (a PaymentIntent), or records it (COD).
+   * `context.em` is given only to providers with `initiatesInTransaction`.
+   */
+  initiate(request: InitiateRequest, context?: ProviderCallContext): Promise<ProviderResult>;
   /** Confirms an authorization the client completed (3-D Secure); providers that authorize in `initiate` may return the current state. */
   authorize(request: ReferenceRequest): Promise<ProviderResult>;
   /** Takes `amount` (≤ authorized) of an authorized payment; COD: records cash collected. */
@@ -39,6 +52,11 @@ export interface PaymentProvider {
    * is about and what it now is. `null`: an event the provider acknowledges and ignores.
    */
   handleWebhook?(request: WebhookRequest): Promise<WebhookOutcome | null>;
+}
+
+/** The caller's open transaction, for a provider that `initiatesInTransaction`. */
+export interface ProviderCallContext {
+  em: EntityManager;
 }
 
 export interface PaymentContext {

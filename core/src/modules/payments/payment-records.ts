@@ -95,9 +95,9 @@ function toTransaction(row: Record<string, any>): TransactionRecord {
 
 export async function insertPayment(
   em: EntityManager,
-  input: { orderId: string; provider: string; amount: number; currencyCode: string; idempotencyKey?: string | undefined },
+  input: { id?: string; orderId: string; provider: string; amount: number; currencyCode: string; idempotencyKey?: string | undefined },
 ): Promise<PaymentRecord> {
-  const id = newId('pay');
+  const id = input.id ?? newId('pay');
   const now = new Date();
   const [row] = await rows<Record<string, any>>(
     em,

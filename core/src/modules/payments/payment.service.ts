@@ -103,7 +103,7 @@ export class PaymentService {
               extensions: { paymentId: existing.id, reason: existing.failureReason },
             });
           }
-          if (initiate?.status === 'succeeded') return { done: existing };
+          if (initiate?.status === 'succeeded') return { done: startedView(existing) };
           if (initiate) return { order, payment: existing, transaction: initiate, provider: await this.#deps.paymentProviders.get(existing.provider) };
         }
       }
@@ -121,6 +121,10 @@ export class PaymentService {
           extensions: { reason: availability.reason },
         });
       }
+      if (provider.initiatesInTransaction) {
+        const earlier = await paymentsOfOrder(tx, orderId, { lock: true });
+        return { done: (await this.#initiateInTransaction(tx, order, provider, data, { idempotencyKey: options.idempotencyKey, earlier })).payment };
+      }
       const payment = await insertPayment(tx, { orderId, provider: provider.id, amount: order.total, currencyCode: order.currencyCode, idempotencyKey: options.idempotencyKey });
       const transaction = await insertTransaction(tx, {
         paymentId: payment.id,
@@ -133,8 +137,8 @@ export class PaymentService {
       });
       return { order, payment, transaction, provider };
     });
-    if ('done' in prepared && prepared.done) return startedView(prepared.done);
-    const { order, payment, transaction, provider } = prepared as Exclude<typeof prepared, { done: PaymentRecord }>;
+    if ('done' in prepared && prepared.done) return prepared.done;
+    const { order, payment, transaction, provider } = prepared as Exclude<typeof prepared, { done: StartedPayment }>;
 
     let result: ProviderResult;
     try {
@@ -159,6 +163,24 @@ export class PaymentService {
       });
     }
     return { paymentId: payment.id, status: after.status, clientData: result.clientData ?? {} };
+  }
+
+  /**
+   * Starts paying `order`, placed in the open transaction `tx` (checkout), with a provider that
+   * `initiatesInTransaction` (cash on delivery): the attempt, the provider's own record and the
+   * order's new statuses commit with the order, or not at all. The caller has checked that the
+   * method is available for the order. A declined start throws 402 `PAYMENT_DECLINED`, which rolls
+   * the caller's transaction back: no money moved anywhere, so there is no failed attempt to keep.
+   * Answers the attempt and the order as it now is.
+   */
+  async startInTransaction(tx: EntityManager, order: OrderRecord, provider: PaymentProvider, data: Record<string, unknown> = {}): Promise<{ payment: StartedPayment; order: OrderRecord }> {
+    return this.#initiateInTransaction(tx, order, provider, data);
+  }
+
+  /** The order's newest attempt when it failed (checkout reports it after a declined or unreachable start). */
+  async failedAttempt(orderId: string): Promise<PaymentRecord | undefined> {
+    const newest = (await paymentsOfOrder(this.#deps.em, orderId)).at(-1);
+    return newest?.status === 'failed' ? newest : undefined;
   }
 
   /**
@@ -500,6 +522,52 @@ export class PaymentService {
       }
       return (await findPayment(tx, paymentId))!;
     });
+  }
+
+  async #initiateInTransaction(
+    tx: EntityManager,
+    order: OrderRecord,
+    provider: PaymentProvider,
+    data: Record<string, unknown>,
+    options: { idempotencyKey?: string | undefined; earlier?: PaymentRecord[] } = {},
+  ): Promise<{ payment: StartedPayment; order: OrderRecord }> {
+    if (!provider.initiatesInTransaction) throw new Error(`Payment provider ${provider.id} does not initiate inside a transaction`);
+    const paymentId = newId('pay');
+    const request = {
+      paymentId,
+      orderId: order.id,
+      orderNumber: order.number,
+      amount: order.total,
+      currencyCode: order.currencyCode,
+      email: order.email,
+      idempotencyKey: initiateKey(paymentId),
+      data,
+    };
+    let result: ProviderResult;
+    try {
+      result = await provider.initiate(request, { em: tx });
+    } catch (error) {
+      throw providerProblem(error, provider);
+    }
+    if (result.status === 'failed') {
+      throw PaymentErrors.PAYMENT_DECLINED(`${provider.name} declined the payment${result.failureReason ? `: ${result.failureReason}` : ''}`, {
+        extensions: { paymentId: null, reason: result.failureReason ?? null },
+      });
+    }
+    // one transaction: the attempt and its settled initiate are written together, after the call
+    const payment = await insertPayment(tx, { id: paymentId, orderId: order.id, provider: provider.id, amount: order.total, currencyCode: order.currencyCode, idempotencyKey: options.idempotencyKey });
+    await insertTransaction(tx, {
+      paymentId,
+      orderId: order.id,
+      kind: 'initiate',
+      amount: order.total,
+      status: 'succeeded',
+      idempotencyKey: request.idempotencyKey,
+      actor: actorReference(this.#deps.actor),
+      result,
+    });
+    const applied = await applyProviderResult(this.#deps, tx, order, [...(options.earlier ?? []), payment], payment, provider, result, { failsPayment: true });
+    return { payment: { paymentId, status: applied.status, clientData: result.clientData ?? {} }, order: applied.order };
   }
 
   async #lockOrder(tx: EntityManager, orderId: string): Promise<OrderRecord> {
