@@ -81,4 +81,5 @@ export {
   type ProviderPaymentStatus,
   type WebhookRequest,
   type WebhookOutcome,
+  type PaymentDispute,
 } from './modules/payments/payment-provider.ts';

@@ -52,6 +52,12 @@ class Gateway extends OnlyInitiate implements PaymentProvider {
   readonly id = 'gateway';
   readonly name = 'Card gateway';
   mode: 'decline' | 'throw' | 'requires_action' = 'requires_action';
+  /** Seconds left while its circuit breaker is open. */
+  downFor: number | null = null;
+
+  retryAfter(): number | null {
+    return this.downFor;
+  }
 
   availability() {
     return { available: true as const, fee: 0 };
@@ -96,6 +102,7 @@ describe('checkout: starting the payment', () => {
   afterEach(() => {
     house.mode = 'accept';
     gateway.mode = 'requires_action';
+    gateway.downFor = null;
   });
 
   const count = async (table: string, where = 'true', params: unknown[] = []) =>
@@ -185,4 +192,17 @@ describe('checkout: starting the payment', () => {
       expect(attempts.map((a) => a.status)).to.deep.equal(['failed', 'requires_action']);
     });
   }
+
+  it('with a gateway known to be down: answers 503 with Retry-After at once, placing nothing', async () => {
+    const variantId = await stockedVariant(c, 'Gateway down kettle', 4);
+    const cart = await readyCart(c, [{ variantId, quantity: 1 }]);
+    const before = await traces(cart.id, variantId);
+    gateway.downFor = 12;
+    const refused = await cart.as.post(`/store/carts/${cart.id}/checkout`, { paymentMethod: 'gateway' });
+    expect(refused.status, refused.text).to.equal(503);
+    expect(refused.body).to.include({ code: 'PAYMENT_PROVIDER_UNAVAILABLE', retryAfter: 12 });
+    expect(refused.headers.get('retry-after')).to.equal('12');
+    expect(await traces(cart.id, variantId)).to.deep.equal(before);
+    expect((await cart.as.get(`/store/carts/${cart.id}`)).body.status).to.equal('active');
+  });
 });

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { expect } from 'chai';
-import { definePlugin, PaymentWebhookError, type PaymentProvider, type ProviderResult, type ProviderPaymentStatus } from '@cartwright/core';
+import { definePlugin, PaymentWebhookError, type PaymentDispute, type PaymentProvider, type ProviderResult, type ProviderPaymentStatus } from '@cartwright/core';
 import { createTestStore, type TestStore } from '@cartwright/core/testing';
 import type { OrderSnapshot } from '../../../core/src/modules/orders/index.ts';
 import { derivePaymentStatus, paymentStatusPath, advancePayment } from '../../../core/src/modules/payments/index.ts';
@@ -32,6 +32,19 @@ class MemoryGateway implements PaymentProvider {
   readonly id: string;
   readonly name: string;
   readonly confirmsOrderBeforePayment: boolean;
+  /** Manual capture: authorized at checkout, captured when the order ships. */
+  capturesOnShipment = false;
+  /** Seconds left while the gateway is known to be down (an open circuit breaker). */
+  downFor: number | null = null;
+
+  retryAfter(): number | null {
+    return this.downFor;
+  }
+
+  /** The gateway moves a payment on its own (the buyer finished 3-D Secure) and its webhook never comes. */
+  settleQuietly(reference: string, status: ProviderPaymentStatus, authorized: number): void {
+    Object.assign(this.#find(reference), { status, authorized });
+  }
 
   constructor(id: string, name: string, confirmsOrderBeforePayment = false) {
     this.id = id;
@@ -128,8 +141,17 @@ class MemoryGateway implements PaymentProvider {
   async handleWebhook(request: { rawBody: Buffer; headers: Record<string, string | string[] | undefined> }) {
     const signature = request.headers['x-mem-signature'];
     if (signature !== sign(request.rawBody.toString('utf8'))) throw new PaymentWebhookError('bad signature');
-    const event = JSON.parse(request.rawBody.toString('utf8')) as { id: string; reference: string; status: ProviderPaymentStatus; authorized: number; captured: number; refunded: number };
+    const event = JSON.parse(request.rawBody.toString('utf8')) as {
+      id: string;
+      reference: string;
+      status: ProviderPaymentStatus;
+      authorized: number;
+      captured: number;
+      refunded: number;
+      dispute?: PaymentDispute;
+    };
     if (event.status === ('ignored' as never)) return null;
+    if (event.dispute) return { eventId: event.id, reference: event.reference, dispute: event.dispute };
     return {
       eventId: event.id,
       reference: event.reference,
@@ -142,11 +164,25 @@ const sign = (body: string) => createHmac('sha256', WEBHOOK_SECRET).update(body)
 
 const gateways = { card: new MemoryGateway('memcard', 'Test card'), cod: new MemoryGateway('memcod', 'Test cash on delivery', true) };
 
+/** A wallet whose payments are charged through the card gateway (as Google Pay through Stripe). */
+const wallet: PaymentProvider = {
+  id: 'memwallet',
+  name: 'Test wallet',
+  settledThrough: 'memcard',
+  availability: () => ({ available: true, fee: 0 }),
+  initiate: (request) => gateways.card.initiate(request),
+  authorize: (request) => gateways.card.authorize(request),
+  capture: (request) => gateways.card.capture(request),
+  refund: (request) => gateways.card.refund(request),
+  void: (request) => gateways.card.void(request),
+  status: (request) => gateways.card.status(request),
+};
+
 const fixturePayments = definePlugin({
   name: '@cartwright/test-payments',
   version: '0.0.0',
   register(api) {
-    api.filter('payments.providers', (providers) => [...providers, gateways.card, gateways.cod]);
+    api.filter('payments.providers', (providers) => [...providers, gateways.card, gateways.cod, wallet]);
   },
 });
 
@@ -208,6 +244,8 @@ describe('payments', () => {
   beforeEach(() => {
     gateways.card.initiateMode = 'authorize';
     gateways.cod.initiateMode = 'pending';
+    gateways.card.capturesOnShipment = false;
+    gateways.card.downFor = null;
   });
 
   const scope = <T>(fn: (cradle: TestStore['commerce']['container']['cradle']) => Promise<T>) => store.commerce.withScope((s) => fn(s.cradle));
@@ -490,6 +528,104 @@ describe('payments', () => {
     const missing = await store.client.get('/store/payment-methods');
     expect(missing.status).to.equal(400);
   });
+
+  describe('gateway events', () => {
+    const webhook = (body: Record<string, unknown>) => {
+      const raw = JSON.stringify(body);
+      return store.client.request('POST', '/webhooks/memcard', { rawBody: raw, headers: { 'content-type': 'application/json', 'x-mem-signature': sign(raw) } });
+    };
+    const timeline = (orderId: string) =>
+      scope((c) => c.em.execute<Array<{ kind: string; message: string; visible_to_customer: boolean }>>(`select kind, message, visible_to_customer from cw_order_event where order_id = ? order by created_at, id`, [orderId]));
+
+    it('answers 503 with Retry-After while the gateway is known to be down, recording no attempt and calling nothing', async () => {
+      const placed = await place(1800);
+      gateways.card.downFor = 27.2;
+      const calls = gateways.card.calls;
+      const refused = await storeAs(placed.token).post(`/store/orders/${placed.id}/payments`, {});
+      expect(refused.status, refused.text).to.equal(503);
+      expect(refused.body).to.include({ code: 'PAYMENT_PROVIDER_UNAVAILABLE', retryAfter: 28 });
+      expect(refused.headers.get('retry-after')).to.equal('28');
+      expect(await ledger(placed.id)).to.deep.equal([]);
+      expect(gateways.card.calls).to.equal(calls);
+
+      gateways.card.downFor = null;
+      const paid = await storeAs(placed.token).post(`/store/orders/${placed.id}/payments`, {});
+      expect(paid.status, paid.text).to.equal(201);
+    });
+
+    it('reconciles an attempt whose webhook never came from the gateway, once, leaving newer and other providers’ attempts alone', async () => {
+      gateways.card.initiateMode = 'requires_action';
+      const stale = await place(2200);
+      const started = await start(stale.id);
+      const other = await place(2300, 'memcod');
+      await start(other.id);
+      gateways.card.settleQuietly(`mem_${started.paymentId}`, 'authorized', 2200);
+
+      const notYet = await scope((c) => c.paymentService.reconcile('memcard', new Date(Date.now() - 60_000)));
+      expect(notYet).to.deep.equal({ checked: 0, changed: 0 });
+      const first = await scope((c) => c.paymentService.reconcile('memcard', new Date(Date.now() + 60_000)));
+      expect(first.changed).to.equal(1);
+      expect(await order(stale.id)).to.include({ status: 'confirmed', paymentStatus: 'authorized' });
+      const [payment] = await ledger(stale.id);
+      expect(payment!.transactions.map((t) => t.kind)).to.deep.equal(['initiate', 'status']);
+      expect(await outboxNames(stale.id)).to.include('payment.authorized');
+      const again = await scope((c) => c.paymentService.reconcile('memcard', new Date(Date.now() + 60_000)));
+      expect(again.changed).to.equal(0);
+      expect((await ledger(other.id))[0]).to.include({ status: 'pending' });
+    });
+
+    it('captures an authorized payment when the order ships, for a gateway that captures on shipment, once however often order.shipped is delivered', async () => {
+      gateways.card.capturesOnShipment = true;
+      const placed = await place(4200);
+      await start(placed.id);
+      await transition(placed.id, { fulfillment: 'fulfilled' });
+      await transition(placed.id, { fulfillment: 'shipped' });
+      await store.deliverEvents();
+      expect((await ledger(placed.id))[0]).to.include({ status: 'captured', amountCaptured: 4200 });
+      // order.shipped delivered again
+      await scope((c) => c.paymentService.captureOnShipment(placed.id));
+      const [payment] = await ledger(placed.id);
+      expect(payment).to.include({ status: 'captured', amountCaptured: 4200 });
+      expect(gateways.card.moves.filter((m) => m.kind === 'capture' && m.key.startsWith(payment!.id))).to.have.length(1);
+      expect(await order(placed.id)).to.include({ paymentStatus: 'paid' });
+    });
+
+    it('leaves an authorized payment alone when the order ships, for a gateway that does not capture on shipment', async () => {
+      const placed = await place(4300);
+      await start(placed.id);
+      await transition(placed.id, { fulfillment: 'fulfilled' });
+      await transition(placed.id, { fulfillment: 'shipped' });
+      await store.deliverEvents();
+      expect((await ledger(placed.id))[0]).to.include({ status: 'authorized', amountCaptured: 0 });
+    });
+
+    it('records a dispute opened and closed on the staff timeline and in the outbox, without moving the payment', async () => {
+      const placed = await place(3100);
+      const started = await start(placed.id);
+      const reference = `mem_${started.paymentId}`;
+      const opened = await webhook({ id: 'evt_dp_1', reference, dispute: { id: 'dp_1', amount: 3100, reason: 'fraudulent', status: 'needs_response', closed: false } });
+      expect(opened.body).to.include({ applied: true, duplicate: false });
+      const closed = await webhook({ id: 'evt_dp_2', reference, dispute: { id: 'dp_1', amount: 3100, reason: 'fraudulent', status: 'won', closed: true } });
+      expect(closed.body).to.include({ applied: true });
+      const entries = (await timeline(placed.id)).filter((e) => e.kind.startsWith('payment.dispute'));
+      expect(entries.map((e) => [e.kind, e.visible_to_customer])).to.deep.equal([['payment.dispute_opened', false], ['payment.dispute_closed', false]]);
+      expect(entries[0]!.message).to.include('31.00 USD').and.include('fraudulent');
+      expect(await outboxNames(placed.id)).to.include.members(['payment.dispute_opened', 'payment.dispute_closed']);
+      expect((await ledger(placed.id))[0]).to.include({ status: 'authorized' });
+      expect(await order(placed.id)).to.include({ paymentStatus: 'authorized' });
+    });
+
+    it('applies the gateway’s webhooks to a wallet payment charged through it', async () => {
+      gateways.card.initiateMode = 'requires_action';
+      const placed = await place(2600, 'memwallet');
+      const started = await start(placed.id);
+      const hook = await webhook({ id: `evt_w_${started.paymentId}`, reference: `mem_${started.paymentId}`, status: 'authorized', authorized: 2600, captured: 0, refunded: 0 });
+      expect(hook.body).to.include({ applied: true });
+      const [payment] = await ledger(placed.id);
+      expect(payment).to.include({ provider: 'memwallet', status: 'authorized', amountAuthorized: 2600 });
+      expect(await order(placed.id)).to.include({ status: 'confirmed', paymentStatus: 'authorized' });
+    });
+  });
 });
 
 describe('order payment status from the ledger', () => {
@@ -513,4 +649,5 @@ describe('order payment status from the ledger', () => {
     const failedLate = advancePayment(captured, { status: 'failed', reference: 'r', amountAuthorized: 0, amountCaptured: 0, amountRefunded: 0, rawStatus: 'x' });
     expect(failedLate.status).to.equal('captured');
   });
+
 });

@@ -5,7 +5,7 @@ import { newId } from '../../kernel/ids.ts';
 import { cartLines, cartPricer, CartErrors, findCart, mayUseCart, touchCart, type CartCaller, type CartRecord } from '../carts/index.ts';
 import type { CartView } from '../carts/cart.schemas.ts';
 import type { OrderSnapshot } from '../orders/index.ts';
-import { PaymentErrors } from '../payments/index.ts';
+import { PaymentErrors, requireReachable } from '../payments/index.ts';
 import type { TotalsAdjuster } from '../totals/index.ts';
 import type { PaymentProvider } from '../payments/index.ts';
 import { CheckoutErrors } from './checkout.errors.ts';
@@ -65,7 +65,7 @@ export class CheckoutService {
   }
 
   async checkout(caller: CartCaller, cartId: string, body: CheckoutBody, idempotencyKey?: string): Promise<{ status: number; body: CheckoutResponse }> {
-    const provider = await this.#deps.paymentProviders.get(body.paymentMethod, { in: 'body', pointer: '/paymentMethod' });
+    const provider = requireReachable(await this.#deps.paymentProviders.get(body.paymentMethod, { in: 'body', pointer: '/paymentMethod' }));
     let placed: Placed;
     try {
       placed = await this.#deps.em.transactional((tx) => this.#place(tx, caller, cartId, body, provider, idempotencyKey));

@@ -22,6 +22,13 @@ interface PaymentEventBase {
   currencyCode: string;
 }
 
+interface PaymentDisputeDetail {
+  disputeId: string;
+  amount: number;
+  reason: string | null;
+  status: string;
+}
+
 declare module '../../kernel/events/event-map.ts' {
   interface EventMap {
     /** `amount`: what is now authorized. */
@@ -33,6 +40,10 @@ declare module '../../kernel/events/event-map.ts' {
     'payment.refunded': PaymentEventBase & { amount: number; totalRefunded: number; reason: string };
     /** `amount`: the authorization released (0 for an attempt that never got one). */
     'payment.voided': PaymentEventBase & { amount: number };
+    /** A chargeback was opened at the gateway: staff must respond there. */
+    'payment.dispute_opened': PaymentEventBase & PaymentDisputeDetail;
+    /** A chargeback is over: `status` says how (`won`, `lost`). */
+    'payment.dispute_closed': PaymentEventBase & PaymentDisputeDetail;
   }
 }
 
@@ -64,6 +75,10 @@ export const paymentsModule = definePlugin({
     api.subscribe('order.delivered', 'capture-on-delivery', async (event, { cradle }) => {
       await cradle.paymentService.captureOnDelivery(event.payload.orderId, { kind: 'system', name: 'payments/capture-on-delivery' });
     });
+    // authorized at checkout, taken when the goods leave (Stripe's manual capture)
+    api.subscribe('order.shipped', 'capture-on-shipment', async (event, { cradle }) => {
+      await cradle.paymentService.captureOnShipment(event.payload.orderId, { kind: 'system', name: 'payments/capture-on-shipment' });
+    });
   },
 });
 
@@ -72,6 +87,7 @@ export type { StartedPayment, RefundLine, PaymentWithTransactions } from './paym
 export type { MoneyMoved } from './payment-outcome.ts';
 export type { PaymentRecord, TransactionRecord, TransactionKind, TransactionStatus } from './payment-records.ts';
 export { PaymentErrors } from './payments.errors.ts';
+export { requireReachable } from './payment.service.ts';
 export { advancePayment, derivePaymentStatus, paymentStatusPath, sumLedger } from './payment-status.ts';
 export { paymentView } from './payments.routes.ts';
 export type * from './payment-provider.ts';

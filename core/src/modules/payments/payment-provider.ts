@@ -27,6 +27,26 @@ export interface PaymentProvider {
    * provider leaves it unset: core calls it outside any transaction.
    */
   readonly initiatesInTransaction?: boolean;
+  /**
+   * True when the gateway authorizes at checkout and the money is taken later (Stripe's manual
+   * capture): when the order's fulfillment reaches `shipped`, core captures what is left of each
+   * authorized payment of this provider, at most the order's total less what is already captured
+   * (a partial capture when the order was edited down). Otherwise staff capture through the admin API.
+   */
+  readonly capturesOnShipment?: boolean;
+  /**
+   * The id of the provider whose gateway holds this provider's payments (a wallet such as Google Pay
+   * charged through Stripe): that provider's webhooks and reconciliation then apply to these
+   * payments too, matched by `reference`, and are applied through this provider.
+   */
+  readonly settledThrough?: string;
+
+  /**
+   * Seconds until the gateway takes calls again when it is known to be down (an open circuit
+   * breaker), else null. Checkout and new payment attempts then answer 503
+   * `PAYMENT_PROVIDER_UNAVAILABLE` with `Retry-After` at once, placing nothing.
+   */
+  retryAfter?(): number | null;
 
   /** Whether the buyer may choose it for this order; a reason when not (shown to the shopper). */
   availability(context: PaymentContext): { available: true; fee: number } | { available: false; reason: string };
@@ -125,7 +145,23 @@ export interface WebhookOutcome {
   eventId: string;
   /** The payment's reference at the gateway. */
   reference: string;
-  result: ProviderResult;
+  /** The payment as the gateway now sees it; absent for an event that does not change it (a dispute). */
+  result?: ProviderResult;
+  /** A dispute (chargeback) opened or closed: staff see it on the order's timeline, and `payment.dispute_opened` / `payment.dispute_closed` are emitted. */
+  dispute?: PaymentDispute;
+}
+
+export interface PaymentDispute {
+  /** The gateway's dispute id. */
+  id: string;
+  /** Minor units disputed. */
+  amount: number;
+  /** The gateway's reason (`fraudulent`, `product_not_received`), null when none. */
+  reason: string | null;
+  /** The gateway's status word (`needs_response`, `won`, `lost`). */
+  status: string;
+  /** True once the dispute is over (won or lost). */
+  closed: boolean;
 }
 
 /** Thrown by `handleWebhook` for an unsigned, badly signed or stale request. */

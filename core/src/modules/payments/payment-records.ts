@@ -118,12 +118,23 @@ export async function findPaymentByKey(em: EntityManager, idempotencyKey: string
   return row ? toPayment(row) : undefined;
 }
 
-export async function findPaymentByReference(em: EntityManager, provider: string, reference: string, options: { lock?: boolean } = {}): Promise<PaymentRecord | undefined> {
+export async function findPaymentByReference(em: EntityManager, providers: readonly string[], reference: string, options: { lock?: boolean } = {}): Promise<PaymentRecord | undefined> {
   const [row] = await rows<Record<string, any>>(
     em,
-    sql`select * from cw_payment where provider = ${provider} and reference = ${reference} order by created_at limit 1 ${options.lock ? sql`for update` : sql``}`,
+    sql`select * from cw_payment where provider in (${sql.join(providers.map((p) => sql`${p}`))}) and reference = ${reference}
+      order by created_at limit 1 ${options.lock ? sql`for update` : sql``}`,
   );
   return row ? toPayment(row) : undefined;
+}
+
+/** Attempts of the providers still waiting for the buyer or the gateway, untouched since before `olderThan`, oldest first. */
+export async function stalePayments(em: EntityManager, providers: readonly string[], olderThan: Date, limit: number): Promise<PaymentRecord[]> {
+  const found = await rows<Record<string, any>>(
+    em,
+    sql`select * from cw_payment where provider in (${sql.join(providers.map((p) => sql`${p}`))}) and status in ('pending', 'requires_action') and updated_at < ${olderThan}
+      order by updated_at, id limit ${limit}`,
+  );
+  return found.map(toPayment);
 }
 
 /** Every payment of an order, oldest first; `lock` takes them in that order (every writer locks the order first). */

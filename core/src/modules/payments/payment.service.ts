@@ -4,7 +4,7 @@ import { AppError, KernelErrors } from '../../kernel/errors.ts';
 import { newId } from '../../kernel/ids.ts';
 import { formatDecimal } from '../money/index.ts';
 import { OrderErrors, type OrderRecord } from '../orders/index.ts';
-import { PaymentWebhookError, type PaymentProvider, type ProviderPaymentStatus, type ProviderResult, type WebhookRequest } from './payment-provider.ts';
+import { PaymentWebhookError, type PaymentDispute, type PaymentProvider, type ProviderPaymentStatus, type ProviderResult, type WebhookRequest } from './payment-provider.ts';
 import {
   findPayment,
   findPaymentByKey,
@@ -20,6 +20,7 @@ import {
   recordWebhookEvent,
   reopenTransaction,
   settleTransaction,
+  stalePayments,
   transactionsByKeyPrefix,
   transactionsOfOrder,
   type PaymentRecord,
@@ -92,6 +93,7 @@ export class PaymentService {
     options: { idempotencyKey?: string; replacing?: boolean } = {},
   ): Promise<StartedPayment> {
     const chosen = method === undefined ? undefined : await this.#deps.paymentProviders.get(method);
+    if (chosen) requireReachable(chosen);
     const prepared = await this.#deps.em.transactional(async (tx) => {
       const order = await this.#lockOrder(tx, orderId);
       if (options.idempotencyKey) {
@@ -113,7 +115,7 @@ export class PaymentService {
           extensions: { status: order.status, paymentStatus: order.paymentStatus },
         });
       }
-      const provider = chosen ?? (await this.#deps.paymentProviders.get(order.paymentMethod));
+      const provider = chosen ?? requireReachable(await this.#deps.paymentProviders.get(order.paymentMethod));
       const availability = provider.availability({ currencyCode: order.currencyCode, amount: order.total, countryCode: await orderCountry(tx, orderId) });
       if (!availability.available) {
         throw PaymentErrors.PAYMENT_METHOD_UNAVAILABLE(`${provider.name} cannot pay this order: ${availability.reason}`, {
@@ -381,10 +383,10 @@ export class PaymentService {
       throw providerProblem(error, provider);
     }
     if (!outcome) return { applied: false, duplicate: false };
-    const { eventId, reference, result } = outcome;
+    const { eventId, reference, result, dispute } = outcome;
     return this.#deps.em.transactional(async (tx) => {
       if (!(await recordWebhookEvent(tx, provider.id, eventId))) return { applied: false, duplicate: true };
-      const found = await findPaymentByReference(tx, provider.id, reference);
+      const found = await findPaymentByReference(tx, await this.#settledBy(provider), reference);
       if (!found) {
         this.#deps.logger.warn({ provider: provider.id, eventId, reference }, 'payment webhook about no known payment: acknowledged and ignored');
         return { applied: false, duplicate: false };
@@ -392,6 +394,8 @@ export class PaymentService {
       const order = await this.#lockOrder(tx, found.orderId);
       const payments = await paymentsOfOrder(tx, order.id, { lock: true });
       const payment = this.#paymentOf(payments, found.id);
+      // a wallet's payment held at this gateway is applied through the wallet's own provider
+      const owner = payment.provider === provider.id ? provider : await this.#deps.paymentProviders.get(payment.provider);
       await insertTransaction(tx, {
         paymentId: payment.id,
         orderId: order.id,
@@ -399,14 +403,86 @@ export class PaymentService {
         amount: 0,
         status: 'succeeded',
         idempotencyKey: `${provider.id}:webhook:${eventId}`,
-        reason: result.failureReason ?? null,
-        data: { eventId },
+        reason: result?.failureReason ?? null,
+        data: { eventId, ...(dispute ? { dispute } : {}) },
         actor: { kind: 'system', id: `webhook:${provider.id}` },
-        result,
+        ...(result ? { result } : {}),
       });
-      const moved = await applyProviderResult(this.#deps, tx, order, payments, payment, provider, result, { reason: 'refunded at the gateway', failsPayment: true });
-      return { applied: moved.changed, duplicate: false };
+      if (dispute) recordDispute(this.#deps, tx, order, payment, owner, dispute);
+      const moved = result ? await applyProviderResult(this.#deps, tx, order, payments, payment, owner, result, { reason: 'refunded at the gateway', failsPayment: true }) : undefined;
+      if (dispute) await this.#deps.orderService.addTimeline(tx, order.id, disputeEntry(payment, owner, dispute));
+      return { applied: Boolean(moved?.changed) || dispute !== undefined, duplicate: false };
     });
+  }
+
+  /**
+   * Settles the attempts of `providerId` (and of providers `settledThrough` it) still `pending` or
+   * `requires_action` since before `olderThan`
+   * (a webhook that never came) from the provider's `status()`, oldest first, at most `limit`, each in
+   * a transaction of its own with a `status` row in the ledger. Runs from the provider's
+   * reconciliation job. Answers how many attempts it asked about and how many changed.
+   */
+  async reconcile(providerId: string, olderThan: Date, limit = 100): Promise<{ checked: number; changed: number }> {
+    let changed = 0;
+    const stale = await stalePayments(this.#deps.em, await this.#settledBy(await this.#deps.paymentProviders.get(providerId)), olderThan, limit);
+    for (const payment of stale) {
+      const provider = await this.#deps.paymentProviders.get(payment.provider);
+      let result: ProviderResult;
+      try {
+        result = await provider.status({ paymentId: payment.id, reference: payment.reference, idempotencyKey: `${payment.id}:status:${newId('op')}` });
+      } catch (error) {
+        this.#deps.logger.warn({ err: error, paymentId: payment.id, provider: provider.id }, 'reconciling a payment: the provider could not say where it stands');
+        continue;
+      }
+      const moved = await this.#deps.em.transactional(async (tx) => {
+        const order = await this.#lockOrder(tx, payment.orderId);
+        const payments = await paymentsOfOrder(tx, order.id, { lock: true });
+        const current = this.#paymentOf(payments, payment.id);
+        await insertTransaction(tx, {
+          paymentId: current.id,
+          orderId: order.id,
+          kind: 'status',
+          amount: 0,
+          status: 'succeeded',
+          idempotencyKey: `${current.id}:reconcile:${newId('op')}`,
+          reason: result.failureReason ?? null,
+          actor: { kind: 'system', id: `reconcile:${provider.id}` },
+          result,
+        });
+        return applyProviderResult(this.#deps, tx, order, payments, current, provider, result, { reason: 'refunded at the gateway', failsPayment: true });
+      });
+      if (moved.changed) changed += 1;
+    }
+    return { checked: stale.length, changed };
+  }
+
+  /**
+   * For providers that capture on shipment (`capturesOnShipment`): captures what is left of each
+   * authorized payment, at most the order's total less what is captured. Runs from the
+   * `order.shipped` subscriber, which may run twice: the capture's key is fixed per payment.
+   */
+  async captureOnShipment(orderId: string, actor: Actor = this.#deps.actor): Promise<number> {
+    const settled = await this.#moneyCalls(orderId, actor, async (tx, order, payments) => {
+      if (order.status === 'cancelled') return [];
+      let due = order.total - payments.reduce((sum, p) => sum + p.amountCaptured, 0);
+      const calls: PlannedCall[] = [];
+      for (const payment of payments) {
+        const provider = await this.#deps.paymentProviders.find(payment.provider);
+        if (!provider?.capturesOnShipment || due <= 0) continue;
+        const idempotencyKey = `${payment.id}:capture:on-shipment`;
+        const existing = await findTransactionByKey(tx, idempotencyKey);
+        if (existing) {
+          if (existing.status !== 'succeeded') calls.push({ payment, provider, kind: 'capture', amount: existing.amount, idempotencyKey });
+          continue;
+        }
+        const amount = Math.min(due, await this.#capturable(tx, payment, provider));
+        if (amount <= 0) continue;
+        due -= amount;
+        calls.push({ payment, provider, kind: 'capture', amount, idempotencyKey });
+      }
+      return calls;
+    });
+    return settled.reduce((sum, s) => sum + s.moved.captured, 0);
   }
 
   // ——— the two transactions around every provider call ———
@@ -570,6 +646,11 @@ export class PaymentService {
     return { payment: { paymentId, status: applied.status, clientData: result.clientData ?? {} }, order: applied.order };
   }
 
+  /** The provider's id and those of the providers whose payments its gateway holds (`settledThrough`). */
+  async #settledBy(provider: PaymentProvider): Promise<string[]> {
+    return [provider.id, ...(await this.#deps.paymentProviders.list()).filter((p) => p.settledThrough === provider.id).map((p) => p.id)];
+  }
+
   async #lockOrder(tx: EntityManager, orderId: string): Promise<OrderRecord> {
     const order = await this.#deps.orderService.get(tx, orderId, { lock: true });
     if (!order) throw OrderErrors.ORDER_NOT_FOUND(`No order ${orderId}`);
@@ -639,6 +720,36 @@ function isVoidable(payment: PaymentRecord): boolean {
 
 function startedView(payment: PaymentRecord): StartedPayment {
   return { paymentId: payment.id, status: payment.status, clientData: payment.clientData };
+}
+
+/** Refuses at once (503 with Retry-After) a provider whose gateway is known to be down. */
+export function requireReachable(provider: PaymentProvider): PaymentProvider {
+  const wait = provider.retryAfter?.();
+  if (!wait || wait <= 0) return provider;
+  const seconds = Math.ceil(wait);
+  throw PaymentErrors.PAYMENT_PROVIDER_UNAVAILABLE(`${provider.name} is not answering; try again in ${seconds} s or choose another method`, {
+    headers: { 'Retry-After': String(seconds) },
+    extensions: { retryAfter: seconds },
+  });
+}
+
+function disputeEntry(payment: PaymentRecord, provider: PaymentProvider, dispute: PaymentDispute) {
+  const money = `${formatDecimal(dispute.amount, payment.currencyCode)} ${payment.currencyCode}`;
+  return {
+    kind: dispute.closed ? 'payment.dispute_closed' : 'payment.dispute_opened',
+    message: dispute.closed
+      ? `Dispute ${dispute.id} of ${money} on payment ${payment.id} by ${provider.name} closed: ${dispute.status}`
+      : `Dispute ${dispute.id} of ${money} opened on payment ${payment.id} by ${provider.name}${dispute.reason ? ` (${dispute.reason})` : ''}: respond at the gateway`,
+    visibleToCustomer: false,
+    data: { paymentId: payment.id, provider: provider.id, dispute },
+  };
+}
+
+function recordDispute(deps: Pick<Deps, 'events'>, tx: EntityManager, order: OrderRecord, payment: PaymentRecord, provider: PaymentProvider, dispute: PaymentDispute): void {
+  const base = { paymentId: payment.id, orderId: order.id, provider: provider.id, currencyCode: payment.currencyCode };
+  const detail = { disputeId: dispute.id, amount: dispute.amount, reason: dispute.reason, status: dispute.status };
+  if (dispute.closed) deps.events.emit(tx, 'payment.dispute_closed', { ...base, ...detail });
+  else deps.events.emit(tx, 'payment.dispute_opened', { ...base, ...detail });
 }
 
 /** A provider's own problem (a 503 with Retry-After) passes through; anything else is a 502 that hides the details. */

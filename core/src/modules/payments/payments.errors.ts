@@ -7,6 +7,7 @@ export const PaymentErrors = defineErrorCodes({
   PAYMENT_ORDER_NOT_PAYABLE: { status: 409, title: 'The order cannot take a payment now: it is already paid, authorized or cancelled' },
   PAYMENT_DECLINED: { status: 402, title: 'The payment was declined' },
   PAYMENT_PROVIDER_ERROR: { status: 502, title: 'The payment provider could not be reached or failed' },
+  PAYMENT_PROVIDER_UNAVAILABLE: { status: 503, title: 'The payment provider is down for now; try again after Retry-After seconds' },
   PAYMENT_NOT_CAPTURABLE: { status: 409, title: 'The payment has nothing left to capture in its current status' },
   PAYMENT_CAPTURE_EXCEEDS_AUTHORIZED: { status: 422, title: 'The amount is more than what is left to capture' },
   PAYMENT_NOT_VOIDABLE: { status: 409, title: 'Only an authorized payment with nothing captured can be voided' },
