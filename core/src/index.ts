@@ -22,7 +22,7 @@ export {
 } from './kernel/plugin.ts';
 export { PluginError } from './kernel/plugin-registry.ts';
 export type { Cradle, Actor, CommerceContainer } from './kernel/container.ts';
-export { AppError, defineErrorCodes, KernelErrors, problemType, registeredErrorCodes, type FieldIssue } from './kernel/errors.ts';
+export { AppError, defineErrorCodes, KernelErrors, problemType, registeredErrorCodes, type AppErrorOptions, type FieldIssue } from './kernel/errors.ts';
 export { defineRoute, reply, type RouteDefinition, type RouteRequest, type RouteSchema, type HttpMethod } from './kernel/http/route.ts';
 export type { EventMap, EventName, EventPayload, DeliveredEvent } from './kernel/events/event-map.ts';
 export type { EventHandler, SubscriberContext } from './kernel/events/event-bus.ts';
@@ -68,6 +68,12 @@ export {
 export type { CartForTotals } from './modules/carts/index.ts';
 export type { VariantAvailability, VariantAvailabilitySource } from './modules/catalog/index.ts';
 export { loadVariantsForSale, type VariantForSale } from './modules/catalog/index.ts';
+/** The payment services plugins reach through the cradle (`cradle.paymentService`, `cradle.paymentProviders`). */
+export type { PaymentService, PaymentProviderRegistry } from './modules/payments/index.ts';
+/** Money: the ISO 4217 exponent of a currency (the number of minor-unit digits), as core counts amounts. */
+export { currencyExponent } from './modules/money/index.ts';
+/** Orders: who may see an order (its customer, or a guest with the order token), for plugin routes about an order. */
+export { orderCallerOf, requireOrderAccess, type OrderCaller } from './modules/orders/index.ts';
 /** Payments: the interface a payment method implements (see docs/plugins/payments.md). */
 export {
   PaymentWebhookError,

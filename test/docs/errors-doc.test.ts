@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { registeredErrorCodes } from '@cartwright/core';
+// plugins that declare error codes register them when loaded
+import '@cartwright/plugin-gpay';
 
 // Codes that tests declare for themselves start with TEST_; everything else must be documented.
 const documentedRows = () => {

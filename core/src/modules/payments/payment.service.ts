@@ -752,8 +752,16 @@ function recordDispute(deps: Pick<Deps, 'events'>, tx: EntityManager, order: Ord
   else deps.events.emit(tx, 'payment.dispute_opened', { ...base, ...detail });
 }
 
-/** A provider's own problem (a 503 with Retry-After) passes through; anything else is a 502 that hides the details. */
+/**
+ * A provider's own problem passes through; a failure while the provider reports its gateway down (its
+ * circuit breaker open) is a 503 with Retry-After; anything else is a 502 that hides the details.
+ */
 function providerProblem(error: unknown, provider: PaymentProvider): AppError {
   if (error instanceof AppError) return error;
+  try {
+    requireReachable(provider);
+  } catch (unavailable) {
+    return unavailable as AppError;
+  }
   return PaymentErrors.PAYMENT_PROVIDER_ERROR(`${provider.name} could not be reached or failed; try again`, { cause: error });
 }
