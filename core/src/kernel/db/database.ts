@@ -3,6 +3,7 @@ import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { PgliteDriver } from '@mikro-orm/pglite';
 import { Migrator, type Migration } from '@mikro-orm/migrations';
 import type { EntityManager } from '@mikro-orm/sql';
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Logger } from '../logger.ts';
 import { openEmbeddedDatabase, type EmbeddedDatabase, type PgPoolLike } from './embedded-database.ts';
@@ -45,6 +46,13 @@ export interface Database {
 
 export const MIGRATIONS_TABLE = 'cw_migrations';
 
+/** What an in-memory database's migrations are: their names and code (a test may reuse a name with other SQL). */
+function templateKey(migrations: readonly MigrationDefinition[]): string {
+  const hash = createHash('sha256');
+  for (const m of migrations) hash.update(m.name).update('\u0000').update(m.class.toString()).update('\u0000');
+  return hash.digest('hex');
+}
+
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   let embedded: EmbeddedDatabase | undefined;
   const common: Partial<Options> = {
@@ -76,7 +84,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       pool: { min: 0, max: options.poolSize },
     } as Options);
   } else {
-    embedded = await openEmbeddedDatabase(options.dataDir);
+    embedded = await openEmbeddedDatabase(options.dataDir, { template: templateKey(options.migrations) });
     orm = await MikroORM.init({
       ...common,
       driver: PgliteDriver,
@@ -117,7 +125,11 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       };
       return Object.assign(pool as unknown as PgPoolLike, { embedded: false as const, end });
     },
-    migrate: async () => (await migrator().up()).map((m) => m.name),
+    migrate: async () => {
+      const applied = (await migrator().up()).map((m) => m.name);
+      embedded?.rememberAsTemplate?.();
+      return applied;
+    },
     pendingMigrations: async () => (await migrator().getPending()).map((m) => m.name),
     ping: async (timeoutMs = 2_000) => {
       const check = orm.em.getConnection().execute('select 1');

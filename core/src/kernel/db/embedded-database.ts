@@ -14,10 +14,23 @@ export interface EmbeddedDatabase {
   dialect: Dialect;
   /** A node-postgres `Pool` look-alike for libraries that want one (the job queue). */
   pool: PgPoolLike;
+  /**
+   * For an in-memory database opened with a `template` key: call once its migrations have run, so
+   * the next in-memory database with the same key starts from a copy of this one. Absent otherwise,
+   * and when this database was itself copied from the template.
+   */
+  rememberAsTemplate?(): void;
   close(): Promise<void>;
 }
 
-export async function openEmbeddedDatabase(dataDir: string): Promise<EmbeddedDatabase> {
+/**
+ * Migrated in-memory clusters, by the migrations they hold. Test stores are in-memory and each one
+ * used to run every migration again (seconds each); loading a copy of a migrated cluster takes about
+ * a second. Keyed by the migrations' names and code, so a store with other migrations migrates itself.
+ */
+const migratedClusters = new Map<string, Promise<Blob>>();
+
+export async function openEmbeddedDatabase(dataDir: string, options: { template?: string } = {}): Promise<EmbeddedDatabase> {
   const inMemory = dataDir === 'memory://' || dataDir.startsWith('memory:');
   let unlock = () => {};
   if (!inMemory) {
@@ -26,12 +39,15 @@ export async function openEmbeddedDatabase(dataDir: string): Promise<EmbeddedDat
   }
   const parsers = createPostgreSqlTypeParsers((s) => postgresArray.parse(s));
   let pglite: PGlite;
+  const template = inMemory && options.template ? migratedClusters.get(options.template) : undefined;
   try {
-    pglite = inMemory ? await createInMemory(parsers) : await PGlite.create({ dataDir, parsers });
+    if (template) pglite = await PGlite.create({ parsers, loadDataDir: await template });
+    else pglite = inMemory ? await createInMemory(parsers) : await PGlite.create({ dataDir, parsers });
   } catch (error) {
     unlock();
     throw error;
   }
+  const key = inMemory && !template ? options.template : undefined;
   const lock = new AsyncLock();
   const inner = new PGliteDialect({ pglite });
   const dialect: Dialect = {
@@ -45,6 +61,17 @@ export async function openEmbeddedDatabase(dataDir: string): Promise<EmbeddedDat
     lock,
     dialect,
     pool: createPoolAdapter(pglite, lock),
+    ...(key
+      ? {
+          rememberAsTemplate: () => {
+            if (migratedClusters.has(key)) return;
+            const dump = pglite.dumpDataDir('none');
+            migratedClusters.set(key, dump);
+            // a cluster that could not be copied is no template: the next store migrates itself
+            dump.catch(() => migratedClusters.delete(key));
+          },
+        }
+      : {}),
     close: async () => {
       if (!pglite.closed) await pglite.close();
       unlock();

@@ -18,7 +18,22 @@ interface CompiledRoute {
   successStatus: number;
 }
 
+/**
+ * Route definitions are module constants shared by every store in a process (tests start hundreds):
+ * each is compiled once. (ajv's own cache is keyed by schema object, and `closeObjects` makes new ones.)
+ */
+const compiledRoutes = new WeakMap<RouteDefinition<any>, CompiledRoute>();
+
 function compile(route: RouteDefinition<any>): CompiledRoute {
+  let compiled = compiledRoutes.get(route);
+  if (!compiled) {
+    compiled = compileSchemas(route);
+    compiledRoutes.set(route, compiled);
+  }
+  return compiled;
+}
+
+function compileSchemas(route: RouteDefinition<any>): CompiledRoute {
   const s = route.schema;
   const responses = new Map<number, ValidateFunction | null>();
   for (const [code, schema] of Object.entries(s.response as Record<string, TSchema | null>)) {
