@@ -125,7 +125,7 @@ export class PaymentService {
       }
       if (provider.initiatesInTransaction) {
         const earlier = await paymentsOfOrder(tx, orderId, { lock: true });
-        return { done: (await this.#initiateInTransaction(tx, order, provider, data, { idempotencyKey: options.idempotencyKey, earlier })).payment };
+        return { done: (await this.startInTransaction(tx, order, provider, data, { idempotencyKey: options.idempotencyKey, earlier })).payment };
       }
       const payment = await insertPayment(tx, { orderId, provider: provider.id, amount: order.total, currencyCode: order.currencyCode, idempotencyKey: options.idempotencyKey });
       const transaction = await insertTransaction(tx, {
@@ -173,10 +173,53 @@ export class PaymentService {
    * order's new statuses commit with the order, or not at all. The caller has checked that the
    * method is available for the order. A declined start throws 402 `PAYMENT_DECLINED`, which rolls
    * the caller's transaction back: no money moved anywhere, so there is no failed attempt to keep.
-   * Answers the attempt and the order as it now is.
+   * Answers the attempt and the order as it now is. `options.earlier`: the order's earlier attempts
+   * (none for an order just placed), which its payment status is worked out with.
    */
-  async startInTransaction(tx: EntityManager, order: OrderRecord, provider: PaymentProvider, data: Record<string, unknown> = {}): Promise<{ payment: StartedPayment; order: OrderRecord }> {
-    return this.#initiateInTransaction(tx, order, provider, data);
+  async startInTransaction(
+    tx: EntityManager,
+    order: OrderRecord,
+    provider: PaymentProvider,
+    data: Record<string, unknown> = {},
+    options: { idempotencyKey?: string | undefined; earlier?: PaymentRecord[] } = {},
+  ): Promise<{ payment: StartedPayment; order: OrderRecord }> {
+    if (!provider.initiatesInTransaction) throw new Error(`Payment provider ${provider.id} does not initiate inside a transaction`);
+    const paymentId = newId('pay');
+    const request = {
+      paymentId,
+      orderId: order.id,
+      orderNumber: order.number,
+      amount: order.total,
+      currencyCode: order.currencyCode,
+      email: order.email,
+      idempotencyKey: initiateKey(paymentId),
+      data,
+    };
+    let result: ProviderResult;
+    try {
+      result = await provider.initiate(request, { em: tx });
+    } catch (error) {
+      throw providerProblem(error, provider);
+    }
+    if (result.status === 'failed') {
+      throw PaymentErrors.PAYMENT_DECLINED(`${provider.name} declined the payment${result.failureReason ? `: ${result.failureReason}` : ''}`, {
+        extensions: { paymentId: null, reason: result.failureReason ?? null },
+      });
+    }
+    // one transaction: the attempt and its settled initiate are written together, after the call
+    const payment = await insertPayment(tx, { id: paymentId, orderId: order.id, provider: provider.id, amount: order.total, currencyCode: order.currencyCode, idempotencyKey: options.idempotencyKey });
+    await insertTransaction(tx, {
+      paymentId,
+      orderId: order.id,
+      kind: 'initiate',
+      amount: order.total,
+      status: 'succeeded',
+      idempotencyKey: request.idempotencyKey,
+      actor: actorReference(this.#deps.actor),
+      result,
+    });
+    const applied = await applyProviderResult(this.#deps, tx, order, [...(options.earlier ?? []), payment], payment, provider, result, { failsPayment: true });
+    return { payment: { paymentId, status: applied.status, clientData: result.clientData ?? {} }, order: applied.order };
   }
 
   /** The order's newest attempt when it failed (checkout reports it after a declined or unreachable start). */
@@ -391,26 +434,19 @@ export class PaymentService {
         this.#deps.logger.warn({ provider: provider.id, eventId, reference }, 'payment webhook about no known payment: acknowledged and ignored');
         return { applied: false, duplicate: false };
       }
-      const order = await this.#lockOrder(tx, found.orderId);
-      const payments = await paymentsOfOrder(tx, order.id, { lock: true });
-      const payment = this.#paymentOf(payments, found.id);
       // a wallet's payment held at this gateway is applied through the wallet's own provider
-      const owner = payment.provider === provider.id ? provider : await this.#deps.paymentProviders.get(payment.provider);
-      await insertTransaction(tx, {
-        paymentId: payment.id,
-        orderId: order.id,
+      const owner = found.provider === provider.id ? provider : await this.#deps.paymentProviders.get(found.provider);
+      const { order, payment, moved } = await this.#applyReport(tx, found, owner, {
         kind: 'webhook',
-        amount: 0,
-        status: 'succeeded',
         idempotencyKey: `${provider.id}:webhook:${eventId}`,
-        reason: result?.failureReason ?? null,
+        actorId: `webhook:${provider.id}`,
         data: { eventId, ...(dispute ? { dispute } : {}) },
-        actor: { kind: 'system', id: `webhook:${provider.id}` },
-        ...(result ? { result } : {}),
+        result,
       });
-      if (dispute) recordDispute(this.#deps, tx, order, payment, owner, dispute);
-      const moved = result ? await applyProviderResult(this.#deps, tx, order, payments, payment, owner, result, { reason: 'refunded at the gateway', failsPayment: true }) : undefined;
-      if (dispute) await this.#deps.orderService.addTimeline(tx, order.id, disputeEntry(payment, owner, dispute));
+      if (dispute) {
+        recordDispute(this.#deps, tx, order, payment, owner, dispute);
+        await this.#deps.orderService.addTimeline(tx, order.id, disputeEntry(payment, owner, dispute));
+      }
       return { applied: Boolean(moved?.changed) || dispute !== undefined, duplicate: false };
     });
   }
@@ -434,24 +470,10 @@ export class PaymentService {
         this.#deps.logger.warn({ err: error, paymentId: payment.id, provider: provider.id }, 'reconciling a payment: the provider could not say where it stands');
         continue;
       }
-      const moved = await this.#deps.em.transactional(async (tx) => {
-        const order = await this.#lockOrder(tx, payment.orderId);
-        const payments = await paymentsOfOrder(tx, order.id, { lock: true });
-        const current = this.#paymentOf(payments, payment.id);
-        await insertTransaction(tx, {
-          paymentId: current.id,
-          orderId: order.id,
-          kind: 'status',
-          amount: 0,
-          status: 'succeeded',
-          idempotencyKey: `${current.id}:reconcile:${newId('op')}`,
-          reason: result.failureReason ?? null,
-          actor: { kind: 'system', id: `reconcile:${provider.id}` },
-          result,
-        });
-        return applyProviderResult(this.#deps, tx, order, payments, current, provider, result, { reason: 'refunded at the gateway', failsPayment: true });
-      });
-      if (moved.changed) changed += 1;
+      const { moved } = await this.#deps.em.transactional((tx) =>
+        this.#applyReport(tx, payment, provider, { kind: 'status', idempotencyKey: `${payment.id}:reconcile:${newId('op')}`, actorId: `reconcile:${provider.id}`, result }),
+      );
+      if (moved?.changed) changed += 1;
     }
     return { checked: stale.length, changed };
   }
@@ -600,50 +622,34 @@ export class PaymentService {
     });
   }
 
-  async #initiateInTransaction(
+  /**
+   * What a gateway reports about a payment on its own (a webhook, a status lookup): a ledger row,
+   * then the report applied (forward only) to the payment and its order, both locked first.
+   */
+  async #applyReport(
     tx: EntityManager,
-    order: OrderRecord,
+    found: PaymentRecord,
     provider: PaymentProvider,
-    data: Record<string, unknown>,
-    options: { idempotencyKey?: string | undefined; earlier?: PaymentRecord[] } = {},
-  ): Promise<{ payment: StartedPayment; order: OrderRecord }> {
-    if (!provider.initiatesInTransaction) throw new Error(`Payment provider ${provider.id} does not initiate inside a transaction`);
-    const paymentId = newId('pay');
-    const request = {
-      paymentId,
-      orderId: order.id,
-      orderNumber: order.number,
-      amount: order.total,
-      currencyCode: order.currencyCode,
-      email: order.email,
-      idempotencyKey: initiateKey(paymentId),
-      data,
-    };
-    let result: ProviderResult;
-    try {
-      result = await provider.initiate(request, { em: tx });
-    } catch (error) {
-      throw providerProblem(error, provider);
-    }
-    if (result.status === 'failed') {
-      throw PaymentErrors.PAYMENT_DECLINED(`${provider.name} declined the payment${result.failureReason ? `: ${result.failureReason}` : ''}`, {
-        extensions: { paymentId: null, reason: result.failureReason ?? null },
-      });
-    }
-    // one transaction: the attempt and its settled initiate are written together, after the call
-    const payment = await insertPayment(tx, { id: paymentId, orderId: order.id, provider: provider.id, amount: order.total, currencyCode: order.currencyCode, idempotencyKey: options.idempotencyKey });
+    report: { kind: 'webhook' | 'status'; idempotencyKey: string; actorId: string; data?: Record<string, unknown>; result?: ProviderResult | undefined },
+  ) {
+    const order = await this.#lockOrder(tx, found.orderId);
+    const payments = await paymentsOfOrder(tx, order.id, { lock: true });
+    const payment = this.#paymentOf(payments, found.id);
+    const { result } = report;
     await insertTransaction(tx, {
-      paymentId,
+      paymentId: payment.id,
       orderId: order.id,
-      kind: 'initiate',
-      amount: order.total,
+      kind: report.kind,
+      amount: 0,
       status: 'succeeded',
-      idempotencyKey: request.idempotencyKey,
-      actor: actorReference(this.#deps.actor),
-      result,
+      idempotencyKey: report.idempotencyKey,
+      reason: result?.failureReason ?? null,
+      data: report.data ?? {},
+      actor: { kind: 'system', id: report.actorId },
+      ...(result ? { result } : {}),
     });
-    const applied = await applyProviderResult(this.#deps, tx, order, [...(options.earlier ?? []), payment], payment, provider, result, { failsPayment: true });
-    return { payment: { paymentId, status: applied.status, clientData: result.clientData ?? {} }, order: applied.order };
+    const moved = result ? await applyProviderResult(this.#deps, tx, order, payments, payment, provider, result, { reason: 'refunded at the gateway', failsPayment: true }) : undefined;
+    return { order, payment, moved };
   }
 
   /** The provider's id and those of the providers whose payments its gateway holds (`settledThrough`). */
