@@ -17,6 +17,11 @@ import { CreatePayments } from './0015-payments.ts';
 import { CreateCheckout } from './0016-checkout.ts';
 import { CreateFulfillments } from './0018-fulfillments.ts';
 import { CreateInvoices } from './0017-invoices.ts';
+import { CreateOrderAttachments } from './0019-order-attachments.ts';
+import { CreateShippingZones } from './0020-shipping-zones.ts';
+import { CreateCarrierShipments } from './0021-carrier-shipments.ts';
+import { CreateReturns } from './0022-returns.ts';
+import { CreateComplaints } from './0023-complaints.ts';
 
 /** Core's migrations, in the order they run. Plugins' migrations run after these, in config order. */
 export const coreMigrations: MigrationDefinition[] = [
@@ -38,4 +43,9 @@ export const coreMigrations: MigrationDefinition[] = [
   { name: 'core/0016-checkout', class: CreateCheckout },
   { name: 'core/0018-fulfillments', class: CreateFulfillments },
   { name: 'core/0017-invoices', class: CreateInvoices },
+  { name: 'core/0019-order-attachments', class: CreateOrderAttachments },
+  { name: 'core/0020-shipping-zones', class: CreateShippingZones },
+  { name: 'core/0021-carrier-shipments', class: CreateCarrierShipments },
+  { name: 'core/0022-returns', class: CreateReturns },
+  { name: 'core/0023-complaints', class: CreateComplaints },
 ];

@@ -89,3 +89,18 @@ export {
   type WebhookOutcome,
   type PaymentDispute,
 } from './modules/payments/payment-provider.ts';
+/** Shipping carriers: the interface a carrier plugin implements (see docs/plugins/carriers.md), and the registry in the cradle (`cradle.shippingCarriers`). */
+export type { ShippingCarrierRegistry } from './modules/shipping/index.ts';
+export type {
+  ShippingCarrier,
+  CarrierCapabilities,
+  CarrierAddress,
+  Parcel,
+  CarrierRateRequest,
+  CarrierRate,
+  CreateShipmentRequest,
+  CarrierShipment,
+  TrackingStatus,
+  TrackingEvent,
+  TrackingReport,
+} from './modules/shipping/index.ts';

@@ -251,6 +251,35 @@ export const CoreConfigSchema = Type.Object(
           ),
           { default: [] },
         ),
+        /**
+         * Where parcels leave from when a stock location has no address of its own: carriers need
+         * it for live rates and labels. Absent: carrier-calculated options are not offered and labels
+         * cannot be bought until a location has an address.
+         */
+        origin: Type.Optional(
+          Type.Object(
+            {
+              name: Type.String({ minLength: 1, maxLength: 200 }),
+              company: Type.Optional(Type.String({ maxLength: 200 })),
+              line1: Type.String({ minLength: 1, maxLength: 200 }),
+              line2: Type.Optional(Type.String({ maxLength: 200 })),
+              city: Type.String({ minLength: 1, maxLength: 100 }),
+              region: Type.Optional(Type.String({ maxLength: 100 })),
+              postalCode: Type.String({ minLength: 1, maxLength: 20 }),
+              countryCode: Type.String({ pattern: '^[A-Z]{2}$' }),
+              phone: Type.Optional(Type.String({ maxLength: 40 })),
+              email: Type.Optional(Type.String({ maxLength: 320 })),
+            },
+            { additionalProperties: false },
+          ),
+        ),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    returns: Type.Object(
+      {
+        /** How many days after delivery a line may be returned; 0: returns are not accepted. */
+        windowDays: Type.Integer({ minimum: 0, maximum: 3650, default: 30 }),
       },
       { additionalProperties: false, default: {} },
     ),
