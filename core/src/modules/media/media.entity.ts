@@ -1,7 +1,7 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import type { StoredRendition } from './media-storage.ts';
 
-export const MEDIA_PURPOSES = ['product', 'avatar', 'complaint', 'brand', 'other'] as const;
+export const MEDIA_PURPOSES = ['product', 'avatar', 'complaint', 'return', 'brand', 'other'] as const;
 export type MediaPurpose = (typeof MEDIA_PURPOSES)[number];
 
 /** An uploaded image: its sanitised original and its responsive renditions, held by one `MediaStorage`. */

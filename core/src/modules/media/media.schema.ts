@@ -22,6 +22,7 @@ export const MediaPurposeSchema = Type.Union([
   Type.Literal('product'),
   Type.Literal('avatar'),
   Type.Literal('complaint'),
+  Type.Literal('return'),
   Type.Literal('brand'),
   Type.Literal('other'),
 ]);

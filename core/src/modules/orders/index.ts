@@ -2,6 +2,7 @@ import { definePlugin } from '../../kernel/plugin.ts';
 import { OrderService } from './order.service.ts';
 import { adminOrderRoutes } from './admin-orders.routes.ts';
 import { myOrderRoutes, storeOrderRoutes } from './store-orders.routes.ts';
+import { adminOrderAttachmentRoutes, storeOrderAttachmentRoutes } from './order-attachments.routes.ts';
 
 declare module '../../kernel/container.ts' {
   interface Cradle {
@@ -41,6 +42,8 @@ export const ordersModule = definePlugin({
     api.routes('/store/orders', storeOrderRoutes);
     api.routes('/store/me/orders', myOrderRoutes);
     api.routes('/admin/orders', adminOrderRoutes);
+    api.routes('/store/orders', storeOrderAttachmentRoutes(api.config.media));
+    api.routes('/admin/orders', adminOrderAttachmentRoutes(api.config.media));
     // an unpaid order whose stock hold lapsed is cancelled; confirmed orders keep theirs (OrderService.transition)
     api.subscribe('inventory.reservation_expired', 'cancel-expired-orders', async (event, { cradle }) => {
       await cradle.orderService.cancelUnpaidExpired(event.payload.reference);
@@ -53,6 +56,7 @@ export { OrderErrors } from './orders.errors.ts';
 export { orderCallerOf, orderScope, requireOrderAccess, ORDER_READ_ACCESS, ORDER_WRITE_ACCESS, type OrderCaller } from './order-access.ts';
 export { loadOrderDetail, listOrders, type OrderScope, type OrderAudience } from './order-views.ts';
 export { derivedFulfillmentStatus } from './order-fulfillment.ts';
+export { requireOrderAttachments, attachToOrder, type AttachmentPurpose } from './order-attachments.ts';
 export type { CancelSettlement } from './order.service.ts';
 export type { CancelledBy } from './order-cancellation.ts';
 export * as OrderSchemas from './order.schemas.ts';

@@ -11,5 +11,6 @@ export const OrderErrors = defineErrorCodes({
   ORDER_NOT_EDITABLE: { status: 409, title: 'The order can no longer be edited: something was paid, authorized or packed' },
   ORDER_EDIT_INVALID: { status: 422, title: 'The edit names lines or variants that cannot be changed or added' },
   ORDER_EDIT_OUT_OF_STOCK: { status: 409, title: 'Not enough stock to hold the added units' },
+  ORDER_ATTACHMENT_INVALID: { status: 422, title: 'The image is not one uploaded for this order' },
   ORDER_CURSOR_INVALID: { status: 400, title: 'The cursor is not one this order list gave out' },
 });
