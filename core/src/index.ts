@@ -91,6 +91,7 @@ export {
 } from './modules/payments/payment-provider.ts';
 /** Shipping carriers: the interface a carrier plugin implements (see docs/plugins/carriers.md), and the registry in the cradle (`cradle.shippingCarriers`). */
 export type { ShippingCarrierRegistry } from './modules/shipping/index.ts';
+export { CarrierErrors } from './modules/shipping/carriers/index.ts';
 export type {
   ShippingCarrier,
   CarrierCapabilities,

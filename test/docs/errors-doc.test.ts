@@ -3,6 +3,7 @@ import { expect } from 'chai';
 import { registeredErrorCodes } from '@cartwright/core';
 // plugins that declare error codes register them when loaded
 import '@cartwright/plugin-gpay';
+import '@cartwright/plugin-easypost';
 
 // Codes that tests declare for themselves start with TEST_; everything else must be documented.
 const documentedRows = () => {

@@ -14,3 +14,4 @@ export {
   type ConformanceOptions,
 } from './media-storage-conformance.ts';
 export { runPaymentProviderConformance, type PaymentProviderUnderTest, type PaymentProviderCapabilities, type PaymentProviderConformanceOptions } from './payment-provider-conformance.ts';
+export { runShippingCarrierConformance, type ShippingCarrierUnderTest, type ShippingCarrierConformanceOptions } from './carrier-conformance.ts';

@@ -273,6 +273,22 @@ export const CoreConfigSchema = Type.Object(
             { additionalProperties: false },
           ),
         ),
+        /**
+         * Carriers without an API besides the built-in `manual` one: staff type the tracking number
+         * and, with a `trackingUrl` template (`https://track.example.com/?n={trackingNumber}`), the
+         * customer gets a link. Name one in a fulfillment's `carrier` by its id.
+         */
+        manualCarriers: Type.Array(
+          Type.Object(
+            {
+              id: Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,49}$' }),
+              name: Type.String({ minLength: 1, maxLength: 100 }),
+              trackingUrl: Type.Optional(Type.String({ pattern: '^https?://.*\\{trackingNumber\\}', maxLength: 1000 })),
+            },
+            { additionalProperties: false },
+          ),
+          { default: [] },
+        ),
       },
       { additionalProperties: false, default: {} },
     ),

@@ -23,6 +23,10 @@ export interface CartForTotals {
   taxAddress: TaxAddress | null;
   /** Where the goods go (the shipping address's country), when known. */
   countryCode: string | null;
+  /** The shipping address as shipping zones match it, when known. */
+  destination: { countryCode: string; region: string | null; postalCode: string } | null;
+  /** What the buyable lines weigh, in grams (variants without a weight count as nothing): what weight-based shipping rates read. */
+  weightGrams: number;
   shippingOptionId: string | null;
   lines: readonly TotalsLineInput[];
 }
@@ -92,6 +96,10 @@ export async function cartPricer(
     currencyCode: currency,
     taxAddress: address,
     countryCode: cart.shippingAddress?.countryCode ?? null,
+    destination: cart.shippingAddress
+      ? { countryCode: cart.shippingAddress.countryCode, region: cart.shippingAddress.region ?? null, postalCode: cart.shippingAddress.postalCode }
+      : null,
+    weightGrams: buyable.reduce((sum, line) => sum + (variants.get(line.variantId)?.weightGrams ?? 0) * line.quantity, 0),
     shippingOptionId: cart.shippingOptionId,
     lines: buyable,
   };

@@ -29,7 +29,7 @@ import { CartErrors } from './carts.errors.ts';
 
 type Deps = Pick<
   Cradle,
-  'em' | 'config' | 'events' | 'hooks' | 'catalogPricing' | 'mediaService' | 'variantAvailability' | 'taxCalculator' | 'ruleBasedTaxCalculator' | 'reservationService' | 'flatRateShipping' | 'wishlistService'
+  'em' | 'config' | 'events' | 'hooks' | 'catalogPricing' | 'mediaService' | 'variantAvailability' | 'taxCalculator' | 'ruleBasedTaxCalculator' | 'reservationService' | 'shippingOffers' | 'wishlistService'
 >;
 
 /** Who is asking: a signed-in user, and the guest cart token they hold (`X-Cart-Token`), either or both. */
@@ -146,14 +146,14 @@ export class CartService {
       caller,
       id,
       options,
-      async (_tx, cart) => {
+      async (tx, cart) => {
         const optionId = changes.shippingOptionId === undefined ? null : changes.shippingOptionId;
         if (!optionId) return;
         const address = changes.shippingAddress === undefined ? cart.shippingAddress : changes.shippingAddress;
-        const found = this.#deps.flatRateShipping.offer(optionId, {
+        const found = await this.#deps.shippingOffers.selectable(tx, optionId, {
+          cartId: cart.id,
           currencyCode: changes.currencyCode ?? cart.currencyCode,
-          countryCode: address?.countryCode ?? null,
-          goodsAmount: 0,
+          destination: address ? { countryCode: address.countryCode, region: address.region ?? null, postalCode: address.postalCode } : null,
         });
         if (!found.ok) {
           throw CartErrors.CART_SHIPPING_OPTION_INVALID(`Shipping option ${optionId} ${found.reason}`, {

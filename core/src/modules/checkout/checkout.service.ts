@@ -15,6 +15,7 @@ import type { CheckoutBody, CheckoutResponse } from './checkout.schemas.ts';
 type Deps = Pick<
   Cradle,
   | 'em'
+  | 'shippingOffers'
   | 'config'
   | 'events'
   | 'hooks'
@@ -107,6 +108,12 @@ export class CheckoutService {
     if (!availability.available) {
       throw PaymentErrors.PAYMENT_METHOD_UNAVAILABLE(`${provider.name} cannot be used for this order: ${availability.reason}`, {
         errors: [{ in: 'body', pointer: '/paymentMethod', rule: 'available', message: availability.reason }],
+      });
+    }
+    const refusal = await this.#deps.shippingOffers.paymentRefusal(tx, cart.shippingOptionId, provider);
+    if (refusal) {
+      throw PaymentErrors.PAYMENT_METHOD_UNAVAILABLE(`${provider.name} ${refusal}`, {
+        errors: [{ in: 'body', pointer: '/paymentMethod', rule: 'available', message: refusal }],
       });
     }
     const priced = availability.fee > 0 ? price([feeAdjuster(provider.id, provider.name, availability.fee)]) : withoutFee;

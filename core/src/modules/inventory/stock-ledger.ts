@@ -6,8 +6,12 @@ import { newId } from '../../kernel/ids.ts';
 import { rows } from '../../kernel/db/sql.ts';
 import { notifyBackInStock } from './back-in-stock.ts';
 
-export type MovementReason = 'adjustment' | 'reservation' | 'release' | 'sale' | 'return' | 'receipt' | 'transfer';
-export const MOVEMENT_REASONS: readonly MovementReason[] = ['adjustment', 'reservation', 'release', 'sale', 'return', 'receipt', 'transfer'];
+/**
+ * Why stock moved. `write_off`: units that came back unsellable (a damaged return); recorded with no
+ * change to the level, because the units left on-hand stock with their `sale` and do not come back.
+ */
+export type MovementReason = 'adjustment' | 'reservation' | 'release' | 'sale' | 'return' | 'receipt' | 'transfer' | 'write_off';
+export const MOVEMENT_REASONS: readonly MovementReason[] = ['adjustment', 'reservation', 'release', 'sale', 'return', 'receipt', 'transfer', 'write_off'];
 
 /** The variant a change is about, with what a low-stock alert names. */
 export interface StockVariant {

@@ -10,10 +10,13 @@ import {
   EditBody,
   CreateFulfillmentBody,
   FulfillmentParams,
+  LabelBody,
   NoteBody,
   OrderParams,
   ShipBody,
 } from './order.schemas.ts';
+import type { Cradle } from '../../kernel/container.ts';
+import { createFulfillment, fulfillmentItems } from './order-fulfillment.ts';
 import { listOrders, loadOrderDetail, vendorHasLines, type OrderScope } from './order-views.ts';
 import { OrderErrors } from './orders.errors.ts';
 
@@ -27,6 +30,8 @@ async function adminView(em: EntityManager, orderId: string, scope: OrderScope):
 async function requireInScope(em: EntityManager, orderId: string, scope: OrderScope): Promise<void> {
   if (scope.kind === 'vendor' && !(await vendorHasLines(em, orderId, scope.vendorId))) throw OrderErrors.ORDER_NOT_FOUND(`No order ${orderId}`);
 }
+
+const fulfillmentDeps = (cradle: Cradle) => ({ reservationService: cradle.reservationService, actor: cradle.actor, orderService: cradle.orderService });
 
 const describeVendor = 'A vendor (`vendor:portal`) sees only orders holding its lines, and only those lines.';
 
@@ -110,33 +115,72 @@ export const adminOrderRoutes = [
   defineRoute({
     method: 'POST',
     path: '/:id/fulfillments',
-    summary: 'Pack units of some lines for shipping from a stock location',
+    summary: 'Pack units of some lines for shipping from a stock location, optionally buying a label',
     description:
       'Each item’s quantity may not exceed what is left unfulfilled on its line (422 `ORDER_FULFILLMENT_INVALID` naming the item). ' +
       'The units are sold from stock (the order’s reservation is committed). Only a confirmed order can be fulfilled (409 ' +
-      `\`ORDER_NOT_FULFILLABLE\`). The default stock location when \`locationId\` is absent. ${describeVendor} A vendor fulfils its own lines only.`,
+      `\`ORDER_NOT_FULFILLABLE\`). The default stock location when \`locationId\` is absent. ${describeVendor} A vendor fulfils its own lines only. ` +
+      'A `carrier` naming a manual carrier with a tracking-URL template gives a typed `trackingNumber` its `trackingUrl`. With `label`, a ' +
+      'label is bought through an installed carrier claiming labels once the goods are packed (422 `CARRIER_…` naming the field, and ' +
+      'nothing packed, when it cannot be asked for); when the carrier fails, the fulfillment stays packed with `label.status: failed` and ' +
+      'its reason: retry with `POST …/fulfillments/:fulfillmentId/label`.',
     tags: ['orders'],
     access: ORDER_WRITE_ACCESS,
     schema: { params: OrderParams, body: CreateFulfillmentBody, response: { 201: AdminOrderView } },
     handler: async ({ actor, params, body, cradle }) => {
       const scope = orderScope(actor, 'write');
       await requireInScope(cradle.em, params.id, scope);
-      await cradle.orderService.createFulfillment(params.id, body, scope);
+      const { label, ...packing } = body;
+      const trackingUrl = packing.trackingUrl ?? (await cradle.shippingCarriers.trackingUrl(packing.carrier, packing.trackingNumber)) ?? undefined;
+      // packing and the label request commit together; the label itself is bought after, outside the transaction
+      const shipmentId = await cradle.em.transactional(async (tx) => {
+        const fulfillmentId = await createFulfillment(tx, fulfillmentDeps(cradle), params.id, { ...packing, ...(trackingUrl ? { trackingUrl } : {}) }, scope);
+        return label ? cradle.carrierShipments.requestFor(tx, params.id, fulfillmentId, label, packing.items, '/label') : null;
+      });
+      if (shipmentId) await cradle.carrierShipments.purchase(shipmentId);
       return reply(201, await adminView(cradle.em, params.id, scope));
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/:id/fulfillments/:fulfillmentId/label',
+    summary: 'Buy the label of a packed fulfillment, or retry buying it',
+    description:
+      'A label request that is pending or failed is bought again exactly as it was recorded, under the same idempotency key, so the ' +
+      'carrier never sells two labels (the body is then ignored); without one, a request is made from the body as in `label` of ' +
+      '`POST …/fulfillments`. 502 `CARRIER_LABEL_FAILED` with the carrier’s reason when it fails again (the request is kept); 409 ' +
+      '`SHIPMENT_LABEL_EXISTS` once bought; 409 `SHIPMENT_LABEL_NOT_BUYABLE` once shipped or cancelled.',
+    tags: ['orders'],
+    access: ORDER_WRITE_ACCESS,
+    schema: { params: FulfillmentParams, body: LabelBody, response: { 200: AdminOrderView } },
+    handler: async ({ actor, params, body, cradle }) => {
+      const scope = orderScope(actor, 'write');
+      await requireInScope(cradle.em, params.id, scope);
+      const shipmentId = await cradle.em.transactional(async (tx) => {
+        if (!(await cradle.orderService.get(tx, params.id, { lock: true }))) throw OrderErrors.ORDER_NOT_FOUND(`No order ${params.id}`);
+        const items = await fulfillmentItems(tx, params.id, params.fulfillmentId, scope);
+        return cradle.carrierShipments.requestFor(tx, params.id, params.fulfillmentId, body ?? {}, items, '');
+      });
+      await cradle.carrierShipments.purchaseOrFail(shipmentId);
+      return adminView(cradle.em, params.id, scope);
     },
   }),
   defineRoute({
     method: 'POST',
     path: '/:id/fulfillments/:fulfillmentId/ship',
     summary: 'Mark a fulfillment shipped, with its carrier and tracking',
-    description: 'The order becomes `shipped` when every unit is in a fulfillment and every fulfillment is shipped; the customer sees the tracking.',
+    description:
+      'The order becomes `shipped` when every unit is in a fulfillment and every fulfillment is shipped; the customer sees the tracking. ' +
+      'A carrier that tracks parcels may ship it on its own (its first in-transit scan).',
     tags: ['orders'],
     access: ORDER_WRITE_ACCESS,
     schema: { params: FulfillmentParams, body: ShipBody, response: { 200: AdminOrderView } },
     handler: async ({ actor, params, body, cradle }) => {
       const scope = orderScope(actor, 'write');
       await requireInScope(cradle.em, params.id, scope);
-      await cradle.orderService.shipFulfillment(params.id, params.fulfillmentId, body ?? {}, scope);
+      const tracking = body ?? {};
+      const trackingUrl = tracking.trackingUrl ?? (await cradle.shippingCarriers.trackingUrl(tracking.carrier, tracking.trackingNumber)) ?? undefined;
+      await cradle.orderService.shipFulfillment(params.id, params.fulfillmentId, { ...tracking, ...(trackingUrl ? { trackingUrl } : {}) }, scope);
       return adminView(cradle.em, params.id, scope);
     },
   }),

@@ -55,7 +55,7 @@ export { OrderService };
 export { OrderErrors } from './orders.errors.ts';
 export { orderCallerOf, orderScope, requireOrderAccess, ORDER_READ_ACCESS, ORDER_WRITE_ACCESS, type OrderCaller } from './order-access.ts';
 export { loadOrderDetail, listOrders, type OrderScope, type OrderAudience } from './order-views.ts';
-export { derivedFulfillmentStatus } from './order-fulfillment.ts';
+export { derivedFulfillmentStatus, advanceFulfillmentByCarrier } from './order-fulfillment.ts';
 export { requireOrderAttachments, attachToOrder, type AttachmentPurpose } from './order-attachments.ts';
 export type { CancelSettlement } from './order.service.ts';
 export type { CancelledBy } from './order-cancellation.ts';

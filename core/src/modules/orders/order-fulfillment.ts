@@ -152,26 +152,7 @@ export async function shipFulfillment(tx: EntityManager, deps: Deps, orderId: st
       extensions: { status: 'fulfillment', from: f.status, to: 'shipped' },
     });
   }
-  const carrier = body.carrier ?? f.carrier;
-  const trackingNumber = body.trackingNumber ?? f.tracking_number;
-  const trackingUrl = body.trackingUrl ?? f.tracking_url;
-  await run(
-    tx,
-    sql`update cw_fulfillment set status = 'shipped', shipped_at = ${new Date()}, carrier = ${carrier}, tracking_number = ${trackingNumber},
-      tracking_url = ${trackingUrl} where id = ${fulfillmentId}`,
-  );
-  const tracking = [carrier, trackingNumber].filter(Boolean).join(' ');
-  await deps.orderService.transition(
-    tx,
-    orderId,
-    { fulfillment: await derivedFulfillmentStatus(tx, orderId) },
-    {
-      kind: 'fulfillment.shipped',
-      message: tracking ? `Shipped with ${tracking}` : 'Shipped',
-      visibleToCustomer: true,
-      data: { fulfillmentId, carrier, trackingNumber, trackingUrl },
-    },
-  );
+  await markShipped(tx, deps, orderId, f, body);
 }
 
 /** shipped → delivered; the order follows, and completes when it is also paid (OrderService.transition). */
@@ -183,6 +164,64 @@ export async function deliverFulfillment(tx: EntityManager, deps: Deps, orderId:
       extensions: { status: 'fulfillment', from: f.status, to: 'delivered' },
     });
   }
+  await markDelivered(tx, deps, orderId, fulfillmentId);
+}
+
+/** The units a fulfillment holds (a vendor's fulfillments only: 404 otherwise), for a label bought after packing. */
+export async function fulfillmentItems(tx: EntityManager, orderId: string, fulfillmentId: string, scope: OrderScope): Promise<Array<{ lineId: string; quantity: number }>> {
+  await lockedFulfillment(tx, orderId, fulfillmentId, scope);
+  const items = await rows<{ order_line_id: string; quantity: number }>(tx, sql`select order_line_id, quantity from cw_fulfillment_line where fulfillment_id = ${fulfillmentId}`);
+  return items.map((item) => ({ lineId: item.order_line_id, quantity: Number(item.quantity) }));
+}
+
+const PROGRESS: Record<FulfillmentRow['status'], number> = { created: 0, shipped: 1, delivered: 2, cancelled: -1 };
+
+/**
+ * What a carrier's tracking says about a fulfillment: a parcel in transit ships a created
+ * fulfillment, a delivered one delivers it (shipping it first when staff never did). Never moves a
+ * fulfillment backwards, nor one that is cancelled or of an order that is not confirmed; answers
+ * whether it moved. The caller locks nothing before (the order is locked first, as everywhere).
+ */
+export async function advanceFulfillmentByCarrier(
+  tx: EntityManager,
+  deps: Deps,
+  orderId: string,
+  fulfillmentId: string,
+  to: 'shipped' | 'delivered',
+): Promise<boolean> {
+  const order = await findOrder(tx, orderId, { lock: true });
+  if (order?.status !== 'confirmed') return false;
+  const f = await lockedFulfillment(tx, orderId, fulfillmentId, { kind: 'all' });
+  if (PROGRESS[f.status] < 0 || PROGRESS[f.status] >= PROGRESS[to]) return false;
+  if (f.status === 'created') await markShipped(tx, deps, orderId, f, {});
+  if (to === 'delivered') await markDelivered(tx, deps, orderId, fulfillmentId);
+  return true;
+}
+
+async function markShipped(tx: EntityManager, deps: Deps, orderId: string, f: FulfillmentRow, body: ShipBody): Promise<void> {
+  const carrier = body.carrier ?? f.carrier;
+  const trackingNumber = body.trackingNumber ?? f.tracking_number;
+  const trackingUrl = body.trackingUrl ?? f.tracking_url;
+  await run(
+    tx,
+    sql`update cw_fulfillment set status = 'shipped', shipped_at = ${new Date()}, carrier = ${carrier}, tracking_number = ${trackingNumber},
+      tracking_url = ${trackingUrl} where id = ${f.id}`,
+  );
+  const tracking = [carrier, trackingNumber].filter(Boolean).join(' ');
+  await deps.orderService.transition(
+    tx,
+    orderId,
+    { fulfillment: await derivedFulfillmentStatus(tx, orderId) },
+    {
+      kind: 'fulfillment.shipped',
+      message: tracking ? `Shipped with ${tracking}` : 'Shipped',
+      visibleToCustomer: true,
+      data: { fulfillmentId: f.id, carrier, trackingNumber, trackingUrl },
+    },
+  );
+}
+
+async function markDelivered(tx: EntityManager, deps: Deps, orderId: string, fulfillmentId: string): Promise<void> {
   await run(tx, sql`update cw_fulfillment set status = 'delivered', delivered_at = ${new Date()} where id = ${fulfillmentId}`);
   await deps.orderService.transition(
     tx,

@@ -145,7 +145,28 @@ export async function loadOrderDetail(
     shipped_at: DbTime | null;
     delivered_at: DbTime | null;
     created_at: DbTime;
+    tracking_status: AdminOrderView['fulfillments'][number]['trackingStatus'];
+    estimated_delivery_at: DbTime | null;
   }>(em, sql`select * from cw_fulfillment where order_id = ${orderId} order by created_at, id`);
+  const trackingRows = await rows<{ fulfillment_id: string; status: string; description: string; location: string | null; occurred_at: DbTime }>(
+    em,
+    sql`select e.fulfillment_id, e.status, e.description, e.location, e.occurred_at from cw_tracking_event e join cw_fulfillment f on f.id = e.fulfillment_id
+      where f.order_id = ${orderId} order by e.occurred_at, e.id`,
+  );
+  const labelRows = await rows<{
+    id: string;
+    fulfillment_id: string;
+    carrier_id: string;
+    service: string;
+    status: 'pending' | 'purchased' | 'failed' | 'cancelled';
+    attempts: number;
+    failure_reason: string | null;
+    tracking_number: string | null;
+    label_url: string | null;
+    label_format: string | null;
+    cost_amount: number | null;
+    cost_currency_code: string | null;
+  }>(em, sql`select * from cw_shipment where order_id = ${orderId} order by created_at, id`);
   const fulfillmentLines = await rows<{ fulfillment_id: string; order_line_id: string; quantity: number }>(
     em,
     sql`select fl.fulfillment_id, fl.order_line_id, fl.quantity from cw_fulfillment_line fl join cw_fulfillment f on f.id = fl.fulfillment_id
@@ -205,6 +226,13 @@ export async function loadOrderDetail(
         deliveredAt: isoOrNull(f.delivered_at),
         createdAt: iso(f.created_at),
         items,
+        trackingStatus: f.tracking_status,
+        estimatedDeliveryAt: isoOrNull(f.estimated_delivery_at),
+        trackingEvents: trackingRows
+          .filter((e) => e.fulfillment_id === f.id)
+          .map((e) => ({ status: e.status, description: e.description, location: e.location, occurredAt: iso(e.occurred_at) })),
+        // the one not voided, else the last voided one
+        label: labelView(labelRows.filter((l) => l.fulfillment_id === f.id).sort((a, b) => Number(a.status !== 'cancelled') - Number(b.status !== 'cancelled')).at(-1)),
       },
     ];
   });
@@ -252,6 +280,38 @@ export async function loadOrderDetail(
     updatedAt: iso(o.updated_at),
     cancelledAt: isoOrNull(o.cancelled_at),
     completedAt: isoOrNull(o.completed_at),
+  };
+}
+
+function labelView(
+  row:
+    | {
+        id: string;
+        carrier_id: string;
+        service: string;
+        status: 'pending' | 'purchased' | 'failed' | 'cancelled';
+        attempts: number;
+        failure_reason: string | null;
+        tracking_number: string | null;
+        label_url: string | null;
+        label_format: string | null;
+        cost_amount: number | null;
+        cost_currency_code: string | null;
+      }
+    | undefined,
+): AdminOrderView['fulfillments'][number]['label'] {
+  if (!row) return null;
+  return {
+    id: row.id,
+    carrier: row.carrier_id,
+    service: row.service,
+    status: row.status,
+    attempts: Number(row.attempts),
+    failureReason: row.failure_reason,
+    trackingNumber: row.tracking_number,
+    url: row.label_url,
+    format: row.label_format,
+    cost: row.cost_amount === null || !row.cost_currency_code ? null : { amount: Number(row.cost_amount), currencyCode: row.cost_currency_code },
   };
 }
 

@@ -71,6 +71,24 @@ const Tracking = {
   trackingUrl: Type.Optional(Type.String({ minLength: 1, maxLength: 2000, format: 'uri' })),
 };
 
+const Centimetres = Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 1000 }));
+
+/** A label to buy through an installed carrier claiming `labels`; each part defaults as `ShipmentService.plan` says. */
+export const LabelBody = Type.Object(
+  {
+    carrier: Type.Optional(Type.String({ minLength: 1, maxLength: 50, description: 'An installed carrier’s id; default: the carrier of the order’s shipping option' })),
+    service: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'The carrier’s service code (`USPS:Priority`); default: the shipping option’s' })),
+    parcel: Type.Optional(
+      Type.Object(
+        { weightGrams: Type.Integer({ minimum: 1, maximum: 1_000_000 }), lengthCm: Centimetres, widthCm: Centimetres, heightCm: Centimetres },
+        { additionalProperties: false, description: 'Default: the packed units’ variant weights' },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type LabelBody = Static<typeof LabelBody>;
+
 export const CreateFulfillmentBody = Type.Object(
   {
     items: Type.Array(Type.Object({ lineId: Id, quantity: Type.Integer({ minimum: 1, maximum: 1_000_000 }) }, { additionalProperties: false }), {
@@ -79,6 +97,8 @@ export const CreateFulfillmentBody = Type.Object(
     }),
     locationId: Type.Optional(Id),
     ...Tracking,
+    /** Buy a label for the packed units (then leave out trackingNumber: the label brings it). */
+    label: Type.Optional(LabelBody),
   },
   { additionalProperties: false },
 );
@@ -131,7 +151,28 @@ const fulfillmentFields = {
   deliveredAt: Nullable(Type.String()),
   createdAt: Type.String(),
   items: Type.Array(Type.Object({ lineId: Type.String(), quantity: Type.Integer() })),
+  /** The parcel's latest status as its carrier reports it; null until a carrier tracks it. */
+  trackingStatus: Nullable(literals(['pre_transit', 'in_transit', 'out_for_delivery', 'delivered', 'failure', 'returned', 'unknown'])),
+  estimatedDeliveryAt: Nullable(Type.String()),
+  /** What the carrier reported, oldest first. */
+  trackingEvents: Type.Array(
+    Type.Object({ status: Type.String(), description: Type.String(), location: Nullable(Type.String()), occurredAt: Type.String() }),
+  ),
 };
+
+/** The label bought (or being bought) for a fulfillment; staff only. */
+const LabelView = Type.Object({
+  id: Type.String(),
+  carrier: Type.String(),
+  service: Type.String(),
+  status: literals(['pending', 'purchased', 'failed', 'cancelled']),
+  attempts: Type.Integer(),
+  failureReason: Nullable(Type.String()),
+  trackingNumber: Nullable(Type.String()),
+  url: Nullable(Type.String()),
+  format: Nullable(Type.String()),
+  cost: Nullable(MoneyView),
+});
 
 const timelineFields = {
   id: Type.String(),
@@ -180,7 +221,7 @@ export const AdminOrderView = Type.Object({
   /** `vendor` when the caller is a vendor and the view holds its lines only. */
   scope: literals(['all', 'vendor']),
   lines: Type.Array(Type.Object({ ...lineFields, vendorId: Nullable(Type.String()) })),
-  fulfillments: Type.Array(Type.Object({ ...fulfillmentFields, locationId: Type.String() })),
+  fulfillments: Type.Array(Type.Object({ ...fulfillmentFields, locationId: Type.String(), label: Nullable(LabelView) })),
   timeline: Type.Array(
     Type.Object({
       ...timelineFields,

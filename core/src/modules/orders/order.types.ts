@@ -55,7 +55,8 @@ export interface OrderShippingSnapshot {
 
 /** Everything checkout knows when it places an order; the order keeps it as it is. */
 export interface OrderSnapshot {
-  cartId: string;
+  /** The cart checkout placed it from; null for an order not placed from a cart (an exchange's replacements). */
+  cartId: string | null;
   customerId: string | null;
   email: string;
   currencyCode: string;

@@ -78,12 +78,16 @@ export const paymentMethodRoutes = [
       const amount = cart.totals.total.amount;
       const countryCode = cart.shippingAddress?.countryCode ?? null;
       const providers = await cradle.paymentProviders.list();
+      const refusals = await Promise.all(providers.map((provider) => cradle.shippingOffers.paymentRefusal(cradle.em, cart.shippingOptionId, provider)));
       return {
         cartId: cart.id,
         amount: { amount, currencyCode: cart.currencyCode },
         countryCode,
-        items: providers.map((provider) => {
-          const availability = provider.availability({ currencyCode: cart.currencyCode, amount, countryCode: countryCode ?? '' });
+        items: providers.map((provider, i) => {
+          const refusal = refusals[i];
+          const availability = refusal
+            ? ({ available: false, reason: refusal } as const)
+            : provider.availability({ currencyCode: cart.currencyCode, amount, countryCode: countryCode ?? '' });
           return availability.available
             ? { id: provider.id, name: provider.name, available: true, fee: { amount: availability.fee, currencyCode: cart.currencyCode }, reason: null }
             : { id: provider.id, name: provider.name, available: false, fee: null, reason: availability.reason };
@@ -119,14 +123,17 @@ export const webhookRoutes = [
   defineRoute({
     method: 'POST',
     path: '/:provider',
-    summary: 'An inbound webhook of a payment provider',
+    summary: 'An inbound webhook of a payment provider or a shipping carrier',
     description:
       'Verified by the provider on the raw body: 400 `PAYMENT_WEBHOOK_INVALID` and nothing changes when it is not authentic. Each event id is applied once; ' +
-      'a payment never moves backwards (a late "authorized" after "captured" changes nothing).',
+      'a payment never moves backwards (a late "authorized" after "captured" changes nothing). A `:provider` that is the id of an installed ' +
+      'carrier claiming webhooks is a carrier’s tracking update instead (400 `CARRIER_WEBHOOK_INVALID`; see docs/plugins/carriers.md).',
     tags: ['payments'],
     rawBody: true,
     schema: { params: WebhookParams, response: { 200: WebhookAck } },
     handler: async ({ params, headers, rawBody, cradle }) => {
+      const carrier = await cradle.shippingCarriers.find(params.provider);
+      if (carrier?.capabilities.webhooks) return { received: true, ...(await cradle.carrierTracking.handleWebhook(carrier, { rawBody: rawBody ?? Buffer.alloc(0), headers })) };
       const outcome = await cradle.paymentService.handleWebhook(params.provider, { rawBody: rawBody ?? Buffer.alloc(0), headers });
       return { received: true, ...outcome };
     },

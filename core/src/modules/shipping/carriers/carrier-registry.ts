@@ -22,6 +22,12 @@ export class ShippingCarrierRegistry {
     return (await this.#carriers()).get(id);
   }
 
+  /** The tracking page of a parcel of an installed carrier that has one (a manual carrier with a URL template); null otherwise. */
+  async trackingUrl(carrierId: string | undefined, trackingNumber: string | undefined): Promise<string | null> {
+    if (!carrierId || !trackingNumber) return null;
+    return (await this.find(carrierId))?.trackingUrl?.(trackingNumber) ?? null;
+  }
+
   #carriers(): Promise<Map<string, ShippingCarrier>> {
     this.#loaded ??= this.#collect();
     return this.#loaded;

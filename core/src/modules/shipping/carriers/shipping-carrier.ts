@@ -19,7 +19,7 @@ export interface ShippingCarrier {
   rates?(request: CarrierRateRequest): Promise<CarrierRate[]>;
   /** Buys a shipment and its label for one service. Claimed by `labels` (and `returns` for `direction: 'return'`). */
   createShipment?(request: CreateShipmentRequest): Promise<CarrierShipment>;
-  /** Voids an unused label; `refunded: false` with a reason when the carrier refuses (already scanned). Claimed by `labels`. */
+  /** Voids an unused label; `cancelled: false` with a reason when the carrier refuses (already scanned). Replayed with the same key, answers the same. Claimed by `labels`. */
   cancelShipment?(request: { shipmentId: string; idempotencyKey: string }): Promise<{ cancelled: boolean; reason?: string }>;
   /** The tracking history of a shipment, for the polling job. Claimed by `tracking`. */
   track?(request: { trackingNumber: string; shipmentId?: string | null }): Promise<TrackingReport>;
