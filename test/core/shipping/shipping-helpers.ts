@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { definePlugin, type CommerceConfigInput, type ShippingCarrier, type CarrierRateRequest } from '@cartwright/core';
+import { definePlugin, type CommerceConfigInput, type ShippingCarrier, type CarrierRateRequest, type InitiateRequest, type PaymentProvider, type ProviderResult } from '@cartwright/core';
 import cod from '@cartwright/plugin-cod';
 import type { TestClient } from '@cartwright/core/testing';
 import { createCheckoutStore } from '../checkout/checkout-helpers.ts';
@@ -39,6 +39,31 @@ export class WeightPricedCarrier implements ShippingCarrier {
   }
 }
 
+/**
+ * A card gateway that declines every card: an order paid with it stays unpaid, so a test can try
+ * another method for it afterwards (`POST /store/orders/:id/payments`).
+ */
+class DecliningCardGateway implements PaymentProvider {
+  readonly id = 'card';
+  readonly name = 'Card';
+
+  availability() {
+    return { available: true as const, fee: 0 };
+  }
+
+  async initiate(request: InitiateRequest): Promise<ProviderResult> {
+    return { status: 'failed', reference: `card_${request.paymentId}`, amountAuthorized: 0, amountCaptured: 0, amountRefunded: 0, rawStatus: 'declined', failureReason: 'card_declined' };
+  }
+
+  async authorize(): Promise<ProviderResult> {
+    throw new Error('a declined card is never authorized');
+  }
+  capture = this.authorize;
+  refund = this.authorize;
+  void = this.authorize;
+  status = this.authorize;
+}
+
 export interface ShippingStore extends InventoryStore {
   carrier: WeightPricedCarrier;
 }
@@ -51,6 +76,7 @@ export async function createShippingStore(overrides: CommerceConfigInput = {}): 
     version: '0.0.0',
     register(api) {
       api.filter('shipping.carriers', (carriers) => [...carriers, carrier]);
+      api.filter('payments.providers', (providers) => [...providers, new DecliningCardGateway()]);
     },
   });
   const base = await createCheckoutStore({

@@ -178,6 +178,26 @@ describe('shipping options for a cart', () => {
       const placed = await cart.as.post(`/store/carts/${cart.id}/checkout`, { paymentMethod: 'cod' });
       expect(placed.status, placed.text).to.equal(201);
     });
+
+    it('is refused too when an order shipped with such an option is paid again after a declined card', async () => {
+      const zoneId = (await zone(c, { name: 'France', areas: [{ countryCode: 'FR' }] })).id;
+      const prepaid = await option(c, { zoneId, name: 'Colissimo Prepaid', rate: { type: 'flat', amounts: { USD: 650 } }, codAllowed: false });
+      const vase = await weighedVariant(c, 'Vase', 4_000, 900);
+      const to = address('FR', null, '75001');
+      const cart = await cartWith(c, [{ variantId: vase, quantity: 1 }], { email: 'lin@example.com', shippingAddress: to, billingAddress: to, shippingOptionId: prepaid.id });
+      const placed = await cart.as.post(`/store/carts/${cart.id}/checkout`, { paymentMethod: 'card' });
+      expect(placed.status, placed.text).to.equal(201);
+      expect(placed.body.payment.failure).to.deep.include({ reason: 'card_declined' });
+      const buyer = c.store.client.with({ 'x-order-token': placed.body.orderToken });
+
+      const retried = await buyer.post(`/store/orders/${placed.body.order.id}/payments`, { method: 'cod' });
+      expect(retried.status, retried.text).to.equal(422);
+      expect(retried.body.code).to.equal('PAYMENT_METHOD_UNAVAILABLE');
+      expect(retried.body.errors[0]).to.deep.include({ pointer: '/method', rule: 'available' });
+      expect(retried.body.detail).to.match(/Colissimo Prepaid/);
+      const order = await buyer.get(`/store/orders/${placed.body.order.id}`);
+      expect(order.body).to.deep.include({ status: 'pending', paymentStatus: 'not_paid' });
+    });
   });
 
   describe('carrier-calculated options', () => {

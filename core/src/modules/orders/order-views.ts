@@ -153,20 +153,7 @@ export async function loadOrderDetail(
     sql`select e.fulfillment_id, e.status, e.description, e.location, e.occurred_at from cw_tracking_event e join cw_fulfillment f on f.id = e.fulfillment_id
       where f.order_id = ${orderId} order by e.occurred_at, e.id`,
   );
-  const labelRows = await rows<{
-    id: string;
-    fulfillment_id: string;
-    carrier_id: string;
-    service: string;
-    status: 'pending' | 'purchased' | 'failed' | 'cancelled';
-    attempts: number;
-    failure_reason: string | null;
-    tracking_number: string | null;
-    label_url: string | null;
-    label_format: string | null;
-    cost_amount: number | null;
-    cost_currency_code: string | null;
-  }>(em, sql`select * from cw_shipment where order_id = ${orderId} order by created_at, id`);
+  const labelRows = await rows<LabelRow>(em, sql`select * from cw_shipment where order_id = ${orderId} order by created_at, id`);
   const fulfillmentLines = await rows<{ fulfillment_id: string; order_line_id: string; quantity: number }>(
     em,
     sql`select fl.fulfillment_id, fl.order_line_id, fl.quantity from cw_fulfillment_line fl join cw_fulfillment f on f.id = fl.fulfillment_id
@@ -283,23 +270,23 @@ export async function loadOrderDetail(
   };
 }
 
-function labelView(
-  row:
-    | {
-        id: string;
-        carrier_id: string;
-        service: string;
-        status: 'pending' | 'purchased' | 'failed' | 'cancelled';
-        attempts: number;
-        failure_reason: string | null;
-        tracking_number: string | null;
-        label_url: string | null;
-        label_format: string | null;
-        cost_amount: number | null;
-        cost_currency_code: string | null;
-      }
-    | undefined,
-): AdminOrderView['fulfillments'][number]['label'] {
+/** A fulfillment's label request as `cw_shipment` keeps it. */
+interface LabelRow {
+  id: string;
+  fulfillment_id: string;
+  carrier_id: string;
+  service: string;
+  status: 'pending' | 'purchased' | 'failed' | 'cancelled';
+  attempts: number;
+  failure_reason: string | null;
+  tracking_number: string | null;
+  label_url: string | null;
+  label_format: string | null;
+  cost_amount: number | null;
+  cost_currency_code: string | null;
+}
+
+function labelView(row: LabelRow | undefined): AdminOrderView['fulfillments'][number]['label'] {
   if (!row) return null;
   return {
     id: row.id,

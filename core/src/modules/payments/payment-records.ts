@@ -253,8 +253,11 @@ export async function orderLineQuantities(em: EntityManager, orderId: string): P
   return new Map(found.map((l) => [l.id, Number(l.quantity)]));
 }
 
-/** Where the order ships to, for a provider's availability rules. */
-export async function orderCountry(em: EntityManager, orderId: string): Promise<string> {
-  const [row] = await rows<{ country: string | null }>(em, sql`select shipping_address->>'countryCode' as country from cw_order where id = ${orderId}`);
-  return row?.country ?? '';
+/** Where the order ships to and with which shipping option, for a payment method's availability rules. */
+export async function orderDestination(em: EntityManager, orderId: string): Promise<{ countryCode: string; shippingOptionId: string | null }> {
+  const [row] = await rows<{ country: string | null; option_id: string | null }>(
+    em,
+    sql`select shipping_address->>'countryCode' as country, shipping->0->>'id' as option_id from cw_order where id = ${orderId}`,
+  );
+  return { countryCode: row?.country ?? '', shippingOptionId: row?.option_id ?? null };
 }

@@ -13,7 +13,7 @@ import {
   insertPayment,
   insertTransaction,
   markPaymentFailed,
-  orderCountry,
+  orderDestination,
   orderLineQuantities,
   paymentsOfOrder,
   pendingAmount,
@@ -30,7 +30,7 @@ import {
 import { applyProviderResult, openAuthorization, type MoneyMoved } from './payment-outcome.ts';
 import { PaymentErrors } from './payments.errors.ts';
 
-type Deps = Pick<Cradle, 'em' | 'events' | 'actor' | 'logger' | 'orderService' | 'paymentProviders'>;
+type Deps = Pick<Cradle, 'em' | 'events' | 'actor' | 'logger' | 'orderService' | 'paymentProviders' | 'shippingOffers'>;
 
 /** What the storefront needs after starting a payment: the attempt, where it stands, and how to continue. */
 export interface StartedPayment {
@@ -116,7 +116,11 @@ export class PaymentService {
         });
       }
       const provider = chosen ?? requireReachable(await this.#deps.paymentProviders.get(order.paymentMethod));
-      const availability = provider.availability({ currencyCode: order.currencyCode, amount: order.total, countryCode: await orderCountry(tx, orderId) });
+      const destination = await orderDestination(tx, orderId);
+      const refusal = await this.#deps.shippingOffers.paymentRefusal(tx, destination.shippingOptionId, provider);
+      const availability = refusal
+        ? ({ available: false, reason: `${provider.name} ${refusal}` } as const)
+        : provider.availability({ currencyCode: order.currencyCode, amount: order.total, countryCode: destination.countryCode });
       if (!availability.available) {
         throw PaymentErrors.PAYMENT_METHOD_UNAVAILABLE(`${provider.name} cannot pay this order: ${availability.reason}`, {
           errors: [{ in: 'body', pointer: '/method', rule: 'available', message: availability.reason }],

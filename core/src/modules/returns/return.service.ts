@@ -8,6 +8,7 @@ import { approveReturn, cancelReturn, lockReturn, rejectReturn, storeLabel } fro
 import { findReturn, loadReturnViews, type ReturnFilter, type StoredLabel } from './return-records.ts';
 import { receiveReturn, settleReturn, type Receipt } from './return-receipt.ts';
 import { requestReturn } from './return-requests.ts';
+import { carrierAddressOf, originAddress } from '../shipping/index.ts';
 import { ReturnErrors } from './returns.errors.ts';
 import type { AdminReturnView, LabelRequest, ReceiveBody, RequestReturnBody } from './returns.schemas.ts';
 
@@ -132,7 +133,6 @@ export class ReturnService {
     const ret = (await findReturn(em, returnId))!;
     const [order] = await rows<{ shipping_address: NormalisedAddress | string }>(em, sql`select shipping_address from cw_order where id = ${ret.orderId}`);
     const customer: NormalisedAddress = typeof order!.shipping_address === 'string' ? JSON.parse(order!.shipping_address) : order!.shipping_address;
-    const origin = config.shipping.origin!;
     let shipment;
     try {
       shipment = await carrier.createShipment!({
@@ -140,18 +140,8 @@ export class ReturnService {
         // one label per return whatever the number of retries
         idempotencyKey: `return-label:${returnId}`,
         direction: 'return',
-        from: {
-          name: `${customer.firstName} ${customer.lastName}`.trim(),
-          company: customer.company,
-          line1: customer.line1,
-          line2: customer.line2,
-          city: customer.city,
-          region: customer.region,
-          postalCode: customer.postalCode,
-          countryCode: customer.countryCode,
-          phone: customer.phone,
-        },
-        to: { ...origin, company: origin.company ?? null, line2: origin.line2 ?? null, region: origin.region ?? null, phone: origin.phone ?? null, email: origin.email ?? null },
+        from: carrierAddressOf(customer),
+        to: originAddress(config.shipping)!,
         parcel: request.parcel,
         service: request.service,
       });

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/sql';
 import type { Cradle } from '../../kernel/container.ts';
-import type { CarrierAddress } from './carriers/index.ts';
+import { originAddress, type CarrierAddress } from './carriers/index.ts';
 import { putQuote, type QuoteRecord } from './shipping-zone-records.ts';
 import type { ShippingRate } from './shipping.schemas.ts';
 import { normalisePostalCode, normaliseRegion, type Destination } from './zone-matching.ts';
@@ -43,7 +43,7 @@ export class CarrierQuotes {
   readonly #deps: Pick<Cradle, 'shippingCarriers' | 'logger'> & { origin: CarrierAddress | undefined };
 
   constructor(cradle: Cradle) {
-    this.#deps = { shippingCarriers: cradle.shippingCarriers, logger: cradle.logger, origin: cradle.config.shipping.origin };
+    this.#deps = { shippingCarriers: cradle.shippingCarriers, logger: cradle.logger, origin: originAddress(cradle.config.shipping) };
   }
 
   /** A fresh quote for the option, stored for the cart; null when the carrier cannot price it. */

@@ -70,3 +70,4 @@ export type { ShippingOffer, CartShipping } from './shipping-offers.ts';
 export type { Destination } from './zone-matching.ts';
 export type { ShippingRate } from './shipping.schemas.ts';
 export type * from './carriers/index.ts';
+export { carrierAddressOf, originAddress } from './carriers/index.ts';

@@ -2,6 +2,7 @@ import { Type } from 'typebox';
 import { defineRoute } from '../../kernel/http/route.ts';
 import { loadVariantsForSale, ProductSchemas } from '../catalog/index.ts';
 import { cartCallerOf } from '../carts/index.ts';
+import { carrierAddressOf } from './carriers/index.ts';
 
 const ShippingOfferView = Type.Object({
   id: Type.String(),
@@ -37,19 +38,7 @@ export const shippingRoutes = [
           cartId: cart.id,
           currencyCode: cart.currencyCode,
           destination: address ? { countryCode: address.countryCode, region: address.region ?? null, postalCode: address.postalCode } : null,
-          address: address
-            ? {
-                name: `${address.firstName} ${address.lastName}`.trim(),
-                line1: address.line1,
-                line2: address.line2 ?? null,
-                city: address.city,
-                region: address.region ?? null,
-                postalCode: address.postalCode,
-                countryCode: address.countryCode,
-                phone: address.phone ?? null,
-                email: cart.email,
-              }
-            : null,
+          address: address ? carrierAddressOf(address, cart.email) : null,
           goodsAmount: cart.totals.subtotal.amount - cart.totals.discountTotal.amount,
           weightGrams: buyable.reduce((sum, line) => sum + (variants.get(line.variantId)?.weightGrams ?? 0) * line.quantity, 0),
         },

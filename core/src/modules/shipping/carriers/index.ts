@@ -62,3 +62,4 @@ export { ShippingCarrierRegistry, ManualCarrier, ShipmentService, TrackingServic
 export { CarrierErrors } from './carriers.errors.ts';
 export type { LabelRequest, PlannedLabel, ShipmentStatus } from './shipments.ts';
 export type * from './shipping-carrier.ts';
+export { carrierAddressOf, originAddress, type PostalAddressFields } from './carrier-addresses.ts';

@@ -4,6 +4,7 @@ import type { Cradle } from '../../../kernel/container.ts';
 import { rows, run } from '../../../kernel/db/sql.ts';
 import type { FieldIssue } from '../../../kernel/errors.ts';
 import { newId } from '../../../kernel/ids.ts';
+import { carrierAddressOf, originAddress } from './carrier-addresses.ts';
 import { CarrierErrors } from './carriers.errors.ts';
 import type { CarrierAddress, CreateShipmentRequest, Parcel, ShippingCarrier } from './shipping-carrier.ts';
 
@@ -42,22 +43,6 @@ type Deps = Pick<Cradle, 'em' | 'config' | 'shippingCarriers' | 'orderService' |
 const parsed = <T>(value: T | string): T => (typeof value === 'string' ? (JSON.parse(value) as T) : value);
 const json = (value: unknown) => sql`${JSON.stringify(value)}::jsonb`;
 
-/** The order's shipping address as carriers need it. */
-function carrierAddress(address: Record<string, string | null | undefined>, email: string): CarrierAddress {
-  return {
-    name: [address.firstName, address.lastName].filter(Boolean).join(' ') || (address.company ?? ''),
-    company: address.company ?? null,
-    line1: address.line1 ?? '',
-    line2: address.line2 ?? null,
-    city: address.city ?? '',
-    region: address.region ?? null,
-    postalCode: address.postalCode ?? '',
-    countryCode: address.countryCode ?? '',
-    phone: address.phone ?? null,
-    email,
-  };
-}
-
 /**
  * Labels for fulfillments. Buying one is a network call, so it never runs inside the transaction
  * that packs the goods: the request is recorded first with an idempotency key derived from the
@@ -95,25 +80,13 @@ export class ShipmentService {
     if (!carrier.capabilities.labels || !carrier.createShipment) throw invalid('CARRIER_LABELS_UNSUPPORTED', '/carrier', 'labels', `${carrier.name} cannot buy labels`);
     const service = label.service ?? (option?.carrier_id === carrier.id ? option.carrier_service : null);
     if (!service) throw invalid('CARRIER_SERVICE_REQUIRED', '/service', 'required', `Name the ${carrier.name} service to buy the label for`);
-    const origin = this.#deps.config.shipping.origin;
-    if (!origin) throw invalid('CARRIER_ORIGIN_MISSING', '/carrier', 'origin', 'Set shipping.origin in the config: labels need the address parcels leave from');
+    const from = originAddress(this.#deps.config.shipping);
+    if (!from) throw invalid('CARRIER_ORIGIN_MISSING', '/carrier', 'origin', 'Set shipping.origin in the config: labels need the address parcels leave from');
     const parcel = label.parcel ?? { weightGrams: await this.#packedWeight(em, items) };
     if (!(parcel.weightGrams > 0)) {
       throw invalid('CARRIER_PARCEL_REQUIRED', '/parcel', 'required', 'The packed variants have no weight: give parcel.weightGrams');
     }
-    const from: CarrierAddress = {
-      name: origin.name,
-      company: origin.company ?? null,
-      line1: origin.line1,
-      line2: origin.line2 ?? null,
-      city: origin.city,
-      region: origin.region ?? null,
-      postalCode: origin.postalCode,
-      countryCode: origin.countryCode,
-      phone: origin.phone ?? null,
-      email: origin.email ?? null,
-    };
-    return { carrier, request: { direction: 'outbound', from, to: carrierAddress(parsed(order.shipping_address), order.email), parcel, service } };
+    return { carrier, request: { direction: 'outbound', from, to: carrierAddressOf(parsed(order.shipping_address), order.email), parcel, service } };
   }
 
   /** The carrier and service of a carrier-calculated shipping option; none for flat rates from config (not in the table). */
