@@ -22,6 +22,10 @@ import { CreateShippingZones } from './0020-shipping-zones.ts';
 import { CreateCarrierShipments } from './0021-carrier-shipments.ts';
 import { CreateReturns } from './0022-returns.ts';
 import { CreateComplaints } from './0023-complaints.ts';
+import { CreateOutgoingWebhooks } from './0024-outgoing-webhooks.ts';
+import { CreateNotificationInbox } from './0025-notification-inbox.ts';
+import { CreateNotificationRulesTemplates } from './0026-notification-rules-templates.ts';
+import { CreateNotificationDelivery } from './0027-notification-delivery.ts';
 
 /** Core's migrations, in the order they run. Plugins' migrations run after these, in config order. */
 export const coreMigrations: MigrationDefinition[] = [
@@ -48,4 +52,8 @@ export const coreMigrations: MigrationDefinition[] = [
   { name: 'core/0021-carrier-shipments', class: CreateCarrierShipments },
   { name: 'core/0022-returns', class: CreateReturns },
   { name: 'core/0023-complaints', class: CreateComplaints },
+  { name: 'core/0024-outgoing-webhooks', class: CreateOutgoingWebhooks },
+  { name: 'core/0025-notification-inbox', class: CreateNotificationInbox },
+  { name: 'core/0026-notification-rules-templates', class: CreateNotificationRulesTemplates },
+  { name: 'core/0027-notification-delivery', class: CreateNotificationDelivery },
 ];

@@ -105,3 +105,6 @@ export type {
   TrackingEvent,
   TrackingReport,
 } from './modules/shipping/index.ts';
+/** Notification channels: the interface an email, SMS or push plugin implements (see docs/plugins/notification-channels.md), and the registry in the cradle (`cradle.notificationChannels`). */
+export type { NotificationChannelRegistry } from './modules/notifications/index.ts';
+export type { NotificationChannel, ChannelKind, ChannelCapabilities, OutgoingMessage, MessageRecipient, SendResult, DeliveryStatus, DeliveryReport } from './modules/notifications/index.ts';

@@ -4,6 +4,7 @@ import { registeredErrorCodes } from '@cartwright/core';
 // plugins that declare error codes register them when loaded
 import '@cartwright/plugin-gpay';
 import '@cartwright/plugin-easypost';
+import '@cartwright/plugin-smtp';
 
 // Codes that tests declare for themselves start with TEST_; everything else must be documented.
 const documentedRows = () => {

@@ -103,6 +103,7 @@ export class PluginRegistry {
       routes: (prefix, routes) => this.mount(owner, prefix, routes),
       filter: (hook, filter, options) => this.hooks.tap(hook, filter, { owner, ...(options?.priority !== undefined ? { priority: options.priority } : {}) }),
       subscribe: (event, name, handler) => this.events.subscribe(event, `${owner}/${name}`, handler),
+      subscribeAll: (name, handler, accepts) => this.events.subscribeAll(`${owner}/${name}`, handler, accepts),
       job: (name, handler, options = {}) => {
         const clash = this.jobs.find((j) => j.name === name);
         if (clash) throw new Error(`job "${name}" is already defined by ${clash.owner}`);

@@ -60,6 +60,11 @@ export interface PluginApi {
   filter<N extends HookName>(hook: N, filter: HookFilter<N>, options?: { priority?: number }): void;
   /** `name` identifies the subscriber; deliveries are tracked per `<plugin>/<name>`. */
   subscribe<N extends EventName>(event: N, name: string, handler: EventHandler<N>): void;
+  /**
+   * Subscribes `name` (tracked as `<plugin>/<name>`) to every event, or to those `accepts` says yes
+   * to (only they are fanned out to it); the handler reads `event.name`.
+   */
+  subscribeAll(name: string, handler: EventHandler, accepts?: (event: string) => boolean): void;
   job<D>(name: string, handler: JobHandler<D>, options?: JobOptions): void;
   adminExtension(extension: AdminExtension): void;
   /** A seeder `cartwright seed demo` runs. */

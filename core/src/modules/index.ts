@@ -19,9 +19,11 @@ import { wishlistModule } from './wishlist/index.ts';
 import { invoicesModule } from './invoices/index.ts';
 import { returnsModule } from './returns/index.ts';
 import { complaintsModule } from './complaints/index.ts';
+import { notificationsModule } from './notifications/index.ts';
+import { webhooksModule } from './webhooks/index.ts';
 
 /**
  * Core domain modules, loaded before any plugin, in this order. Each is a folder under
  * `modules/<name>/` whose `index.ts` exports a module descriptor built with `definePlugin`.
  */
-export const coreModules: PluginInstance<any>[] = [usersModule(), authModule(), auditModule(), adminUsersModule(), apiKeysModule(), addressesModule(), taxonomyModule(), mediaModule(), catalogModule(), inventoryModule(), purchasingModule(), wishlistModule(), cartsModule(), shippingModule(), ordersModule(), paymentsModule(), checkoutModule(), invoicesModule(), returnsModule(), complaintsModule()];
+export const coreModules: PluginInstance<any>[] = [usersModule(), authModule(), auditModule(), adminUsersModule(), apiKeysModule(), addressesModule(), taxonomyModule(), mediaModule(), catalogModule(), inventoryModule(), purchasingModule(), wishlistModule(), cartsModule(), shippingModule(), ordersModule(), paymentsModule(), checkoutModule(), invoicesModule(), returnsModule(), complaintsModule(), notificationsModule(), webhooksModule()];

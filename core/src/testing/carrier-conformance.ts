@@ -10,7 +10,7 @@ import type {
   TrackingReport,
   TrackingStatus,
 } from '../modules/shipping/carriers/shipping-carrier.ts';
-import type { ConformanceRunner } from './media-storage-conformance.ts';
+import { globalRunner, isNonEmptyString, altered, type ConformanceRunner } from './conformance-runner.ts';
 
 /** A carrier to check, prepared fresh for one run of the kit. */
 export interface ShippingCarrierUnderTest {
@@ -41,24 +41,13 @@ export interface ShippingCarrierConformanceOptions {
   name: string;
   /** Called once before the tests. */
   create(): Promise<ShippingCarrierUnderTest>;
-  /** Defaults to the global mocha functions (see ConformanceRunner in media-storage-conformance.ts). */
+  /** Defaults to the global mocha functions (see ConformanceRunner in conformance-runner.ts). */
   runner?: ConformanceRunner;
 }
 
 const STATUSES: readonly TrackingStatus[] = ['pre_transit', 'in_transit', 'out_for_delivery', 'delivered', 'failure', 'returned', 'unknown'];
 const LABEL_FORMATS = ['PDF', 'PNG', 'ZPL'];
 const CAPABILITIES = ['rates', 'labels', 'returns', 'tracking', 'webhooks'] as const;
-
-function globalRunner(): ConformanceRunner {
-  const scope = globalThis as Record<string, unknown>;
-  const missing = ['describe', 'it', 'before', 'after'].filter((name) => typeof scope[name] !== 'function');
-  if (missing.length) {
-    throw new Error(`the conformance kit declares its tests with global describe/it/before/after (missing: ${missing.join(', ')}): run it under mocha, or pass options.runner`);
-  }
-  return scope as unknown as ConformanceRunner;
-}
-
-const isNonEmptyString = (value: unknown): value is string => typeof value === 'string' && value.trim().length > 0;
 
 function checkRate(rate: CarrierRate, index: number): void {
   const at = `rates()[${index}]`;
@@ -108,13 +97,6 @@ function checkReport(report: TrackingReport, trackingNumber: string, call: strin
     if (index > 0) assert.ok(event.occurredAt.getTime() >= report.events[index - 1]!.occurredAt.getTime(), `${call}: events must be oldest first; events[${index}] is older than events[${index - 1}]`);
   });
   return report;
-}
-
-/** A copy of `value` with its last character changed: a signature that no longer matches. */
-function altered(value: string): string {
-  const last = value.at(-1) ?? '';
-  const replacement = last === '0' ? '1' : last === 'A' ? 'B' : '0';
-  return value.slice(0, -1) + replacement;
 }
 
 /**

@@ -15,3 +15,4 @@ export {
 } from './media-storage-conformance.ts';
 export { runPaymentProviderConformance, type PaymentProviderUnderTest, type PaymentProviderCapabilities, type PaymentProviderConformanceOptions } from './payment-provider-conformance.ts';
 export { runShippingCarrierConformance, type ShippingCarrierUnderTest, type ShippingCarrierConformanceOptions } from './carrier-conformance.ts';
+export { runNotificationChannelConformance, type NotificationChannelUnderTest, type NotificationChannelConformanceOptions, type ReceivedMessage } from './notification-channel-conformance.ts';

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { newId } from '../kernel/ids.ts';
 import { IMAGE_TYPES } from '../modules/media/image-processing.ts';
 import { MediaStorageError, type ImageFormat, type MediaFile, type MediaStorage } from '../modules/media/media-storage.ts';
+import { globalRunner, type ConformanceRunner } from './conformance-runner.ts';
 
 /** What fetching a URL gave: the kit reads only these. */
 export interface FetchedMedia {
@@ -31,28 +32,11 @@ export interface MediaStorageUnderTest {
   teardown(): Promise<void>;
 }
 
-/** The mocha-style functions the kit declares its tests with (node:test's `describe`, `it`, `before`, `after` fit too). */
-export interface ConformanceRunner {
-  describe(title: string, body: () => void): unknown;
-  it(title: string, test?: () => Promise<void>): unknown;
-  before(hook: () => Promise<void>): unknown;
-  after(hook: () => Promise<void>): unknown;
-}
+export type { ConformanceRunner };
 
 export interface ConformanceOptions {
   /** Defaults to the global `describe`, `it`, `before` and `after` that mocha (and jasmine-style runners) define. */
   runner?: ConformanceRunner;
-}
-
-function globalRunner(): ConformanceRunner {
-  const scope = globalThis as Record<string, unknown>;
-  const missing = ['describe', 'it', 'before', 'after'].filter((name) => typeof scope[name] !== 'function');
-  if (missing.length) {
-    throw new Error(
-      `the conformance kit declares its tests with global describe/it/before/after (missing: ${missing.join(', ')}): run it under mocha, or pass options.runner (node:test's { describe, it, before, after })`,
-    );
-  }
-  return scope as unknown as ConformanceRunner;
 }
 
 /** Absolute http(s) URL, or a path from the root (`/media/…`, not the protocol-relative `//host/…`). */

@@ -10,7 +10,7 @@ import {
   type ProviderPaymentStatus,
   type ProviderResult,
 } from '../modules/payments/payment-provider.ts';
-import type { ConformanceRunner } from './media-storage-conformance.ts';
+import { globalRunner, type ConformanceRunner } from './conformance-runner.ts';
 
 /** A provider to check, prepared fresh for one run of the kit. */
 export interface PaymentProviderUnderTest {
@@ -65,15 +65,6 @@ export interface PaymentProviderConformanceOptions {
 
 const STATUSES: readonly ProviderPaymentStatus[] = ['pending', 'requires_action', 'authorized', 'captured', 'partially_refunded', 'refunded', 'voided', 'failed'];
 const INITIAL_STATUSES: readonly ProviderPaymentStatus[] = ['pending', 'requires_action', 'authorized', 'failed'];
-
-function globalRunner(): ConformanceRunner {
-  const scope = globalThis as Record<string, unknown>;
-  const missing = ['describe', 'it', 'before', 'after'].filter((name) => typeof scope[name] !== 'function');
-  if (missing.length) {
-    throw new Error(`the conformance kit declares its tests with global describe/it/before/after (missing: ${missing.join(', ')}): run it under mocha, or pass options.runner`);
-  }
-  return scope as unknown as ConformanceRunner;
-}
 
 const amounts = (r: ProviderResult) => ({ amountAuthorized: r.amountAuthorized, amountCaptured: r.amountCaptured, amountRefunded: r.amountRefunded });
 

@@ -292,6 +292,57 @@ export const CoreConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    notifications: Type.Object(
+      {
+        /** The locale of a recipient who has none, and of the shipped templates' fallback (BCP 47, `en`, `de-DE`). */
+        defaultLocale: Type.String({ pattern: '^[a-z]{2,3}(-[A-Z]{2})?$', default: 'en' }),
+        /** One-click unsubscribe links (RFC 8058) in notification emails; see docs/storefront/notification-preferences.md. */
+        unsubscribe: Type.Object(
+          {
+            /** Signs the links (HMAC-SHA256), at least 32 characters; from `NOTIFICATIONS_SECRET`. Unset: derived from `auth.jwt.secret`. */
+            secret: Type.Optional(Type.String({ minLength: 32 })),
+            /** This API's `/unsubscribe` as recipients reach it (`https://api.example.com/unsubscribe`). Unset: `<auth.storefrontUrl>/unsubscribe`, which the storefront forwards. */
+            url: Type.Optional(Type.String({ pattern: '^https?://' })),
+          },
+          { additionalProperties: false, default: {} },
+        ),
+        /** How many times a message is tried on its channel before it is dead-lettered. */
+        maxAttempts: Type.Integer({ minimum: 1, maximum: 50, default: 6 }),
+        /**
+         * How often an open notification stream sends a keep-alive comment (proxies close idle
+         * connections after about a minute) and re-checks its session and the inbox, in case a wake-up was lost.
+         */
+        streamHeartbeatSeconds: Type.Integer({ minimum: 1, maximum: 3_600, default: 15 }),
+        /** The first retry's delay; each next one doubles it (with jitter), up to six hours. */
+        retryBaseSeconds: Type.Integer({ minimum: 1, maximum: 86_400, default: 60 }),
+        /**
+         * Changes to the notification rules (docs/merchant/notifications.md): an entry whose `id` is a default rule's overrides
+         * the fields it gives (`enabled: false` turns it off); a new `id` adds a rule (then `event`, `audience`, `channels` and
+         * `template` are required).
+         */
+        rules: Type.Array(
+          Type.Object(
+            {
+              id: Type.String({ pattern: '^[a-z0-9][a-z0-9_.-]{0,99}$' }),
+              event: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+              audience: Type.Optional(Type.Union([Type.Literal('customer'), Type.Literal('user'), Type.Literal('vendors'), Type.Literal('staff'), Type.Literal('subscriber'), Type.Literal('requested')])),
+              /** For `staff`: the permission a user's role must hold (`inventory:write`). */
+              permission: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+              channels: Type.Optional(Type.Array(Type.Union([Type.Literal('email'), Type.Literal('sms'), Type.Literal('in_app'), Type.Literal('push')]), { uniqueItems: true })),
+              template: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+              category: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+              transactional: Type.Optional(Type.Boolean()),
+              enabled: Type.Optional(Type.Boolean()),
+              /** Only for events whose payload field equals the value (or one of the list; null: the field is null). */
+              when: Type.Optional(Type.Record(Type.String(), Type.Union([Type.String(), Type.Null(), Type.Array(Type.String())]))),
+            },
+            { additionalProperties: false },
+          ),
+          { default: [] },
+        ),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     returns: Type.Object(
       {
         /** How many days after delivery a line may be returned; 0: returns are not accepted. */
@@ -309,6 +360,22 @@ export const CoreConfigSchema = Type.Object(
         directory: Type.String({ minLength: 1, default: './.cartwright/media' }),
         /** URL path (or absolute URL of a CDN in front of it) under which stored files are served. */
         publicUrl: Type.String({ minLength: 1, default: '/media' }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    webhooks: Type.Object(
+      {
+        /**
+         * Accept `http://localhost` and `http://127.0.0.1` (any port) as subscription URLs, for
+         * development and tests. Off: https only, and never a loopback, private or link-local address.
+         */
+        allowLoopback: Type.Boolean({ default: false }),
+        /** Attempts of one delivery before it is dead-lettered (the schedule is in docs/admin/webhooks.md). */
+        maxAttempts: Type.Integer({ minimum: 1, maximum: 12, default: 8 }),
+        /** How long one request may take, connection and response included, in ms. */
+        requestTimeout: Type.Integer({ minimum: 1_000, maximum: 60_000, default: 10_000 }),
+        /** After a secret rotation, how long the old secret still signs too, in seconds. */
+        rotationGracePeriod: Type.Integer({ minimum: 0, maximum: 604_800, default: 86_400 }),
       },
       { additionalProperties: false, default: {} },
     ),

@@ -96,6 +96,7 @@ export function applyEnvironment(input: CommerceConfigInput, env: NodeJS.Process
   if (env.JWT_PRIVATE_KEY) out.auth!.jwt!.privateKey = env.JWT_PRIVATE_KEY;
   if (env.JWT_PUBLIC_KEY) out.auth!.jwt!.publicKey = env.JWT_PUBLIC_KEY;
   if (env.DATABASE_URL) out.database!.url = env.DATABASE_URL;
+  if (env.NOTIFICATIONS_SECRET) out.notifications = { ...input.notifications, unsubscribe: { ...input.notifications?.unsubscribe, secret: env.NOTIFICATIONS_SECRET } };
   if (env.PORT && /^\d+$/.test(env.PORT)) out.http!.port = Number(env.PORT);
   if (env.LOG_LEVEL) out.logging!.level = env.LOG_LEVEL as never;
   return out;

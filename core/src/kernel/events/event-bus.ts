@@ -16,6 +16,7 @@ export type EventHandler<N extends string = string> = (event: DeliveredEvent<N>,
 export interface Subscriber {
   /** Stable id (`<plugin>/<name>`): deliveries are recorded per subscriber id, so renaming one re-delivers nothing. */
   id: string;
+  /** The event name, or `*` for a subscriber of every event (`subscribeAll`). */
   event: string;
   handler: EventHandler<any>;
 }
@@ -27,6 +28,7 @@ export interface Subscriber {
  */
 export class EventBus {
   readonly #subscribers = new Map<string, Subscriber[]>();
+  readonly #subscribersOfAll: Array<Subscriber & { accepts: (event: string) => boolean }> = [];
 
   /** Queues `name` in `em`'s unit of work: it is inserted by the same flush/commit as the change it describes. */
   emit<N extends EventName>(em: EntityManager, name: N, payload: EventPayload<N>): string {
@@ -37,17 +39,29 @@ export class EventBus {
 
   subscribe<N extends EventName>(event: N, id: string, handler: EventHandler<N>): void {
     const list = this.#subscribers.get(event) ?? [];
-    if (list.some((s) => s.id === id) || this.byId(id)) throw new Error(`Subscriber "${id}" is already registered`);
+    if (this.byId(id)) throw new Error(`Subscriber "${id}" is already registered`);
     list.push({ id, event, handler: handler as EventHandler<any> });
     this.#subscribers.set(event, list);
   }
 
+  /**
+   * Subscribes to every event (outgoing webhooks forward whichever an admin picked), or to every
+   * event `accepts` says yes to: only those get a delivery row, so events the subscriber would
+   * ignore cost nothing. Deliveries are tracked per subscriber as for `subscribe`.
+   */
+  subscribeAll(id: string, handler: EventHandler, accepts: (event: string) => boolean = () => true): void {
+    if (this.byId(id)) throw new Error(`Subscriber "${id}" is already registered`);
+    this.#subscribersOfAll.push({ id, event: '*', handler, accepts });
+  }
+
   subscribersOf(event: string): readonly Subscriber[] {
-    return this.#subscribers.get(event) ?? [];
+    const named = this.#subscribers.get(event) ?? [];
+    const all = this.#subscribersOfAll.filter((s) => s.accepts(event));
+    return all.length === 0 ? named : [...named, ...all];
   }
 
   byId(id: string): Subscriber | undefined {
-    for (const list of this.#subscribers.values()) {
+    for (const list of [...this.#subscribers.values(), this.#subscribersOfAll]) {
       const found = list.find((s) => s.id === id);
       if (found) return found;
     }

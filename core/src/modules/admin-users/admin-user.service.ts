@@ -1,6 +1,7 @@
 import { ForeignKeyConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/sql';
 import type { Actor } from '../../kernel/container.ts';
+import type { EventBus } from '../../kernel/events/event-bus.ts';
 import type { AuditLog } from '../audit/index.ts';
 import type { SessionService } from '../auth/session.service.ts';
 import { User } from '../users/index.ts';
@@ -36,9 +37,11 @@ export class AdminUserService {
   readonly #actor: Actor;
   readonly #audit: AuditLog;
   readonly #sessions: SessionService;
+  readonly #events: EventBus;
 
-  constructor({ em, actor, auditLog, sessionService }: { em: EntityManager; actor: Actor; auditLog: AuditLog; sessionService: SessionService }) {
+  constructor({ em, actor, auditLog, sessionService, events }: { em: EntityManager; actor: Actor; auditLog: AuditLog; sessionService: SessionService; events: EventBus }) {
     this.#em = em;
+    this.#events = events;
     this.#actor = actor;
     this.#audit = auditLog;
     this.#sessions = sessionService;
@@ -109,6 +112,8 @@ export class AdminUserService {
       if (user.status !== 'pending') throw AdminErrors.ADMIN_USER_NOT_PENDING(`The account is ${user.status}, not pending`);
       user.status = 'active';
       this.#audit.record(em, { action: 'user.approved', target: { type: 'user', id }, before: { status: 'pending' }, after: { status: 'active', role: user.role } });
+      // the notifications module tells an approved vendor (rule `vendor.approved`)
+      this.#events.emit(em, 'user.approved', { userId: user.id, email: user.email, role: user.role });
       return user;
     });
   }

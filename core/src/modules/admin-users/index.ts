@@ -12,6 +12,13 @@ declare module '../../kernel/container.ts' {
   }
 }
 
+declare module '../../kernel/events/event-map.ts' {
+  interface EventMap {
+    /** An admin approved a pending account (a vendor's sign-up). */
+    'user.approved': { userId: string; email: string; role: string };
+  }
+}
+
 /** Account administration (`/admin/users`) and roles (`/admin/roles`); every change is audited. */
 export const adminUsersModule = definePlugin({
   name: '@cartwright/core/admin-users',

@@ -127,13 +127,16 @@ export const webhookRoutes = [
     description:
       'Verified by the provider on the raw body: 400 `PAYMENT_WEBHOOK_INVALID` and nothing changes when it is not authentic. Each event id is applied once; ' +
       'a payment never moves backwards (a late "authorized" after "captured" changes nothing). A `:provider` that is the id of an installed ' +
-      'carrier claiming webhooks is a carrier’s tracking update instead (400 `CARRIER_WEBHOOK_INVALID`; see docs/plugins/carriers.md).',
+      'carrier claiming webhooks is a carrier’s tracking update instead (400 `CARRIER_WEBHOOK_INVALID`; see docs/plugins/carriers.md), and one of an ' +
+      'installed notification channel claiming webhooks is a delivery report (400 `NOTIFICATION_WEBHOOK_INVALID`; see docs/admin/notifications.md).',
     tags: ['payments'],
     rawBody: true,
     schema: { params: WebhookParams, response: { 200: WebhookAck } },
     handler: async ({ params, headers, rawBody, cradle }) => {
       const carrier = await cradle.shippingCarriers.find(params.provider);
       if (carrier?.capabilities.webhooks) return { received: true, ...(await cradle.carrierTracking.handleWebhook(carrier, { rawBody: rawBody ?? Buffer.alloc(0), headers })) };
+      const channel = await cradle.notificationChannels.find(params.provider);
+      if (channel?.capabilities.webhooks && channel.webhook) return { received: true, ...(await cradle.notificationDelivery.handleWebhook(channel, { rawBody: rawBody ?? Buffer.alloc(0), headers })) };
       const outcome = await cradle.paymentService.handleWebhook(params.provider, { rawBody: rawBody ?? Buffer.alloc(0), headers });
       return { received: true, ...outcome };
     },
