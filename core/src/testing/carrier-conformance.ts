@@ -10,7 +10,7 @@ import type {
   TrackingReport,
   TrackingStatus,
 } from '../modules/shipping/carriers/shipping-carrier.ts';
-import { globalRunner, isNonEmptyString, altered, type ConformanceRunner } from './conformance-runner.ts';
+import { altered, capabilityTest, globalRunner, isNonEmptyString, type ConformanceRunner } from './conformance-runner.ts';
 
 /** A carrier to check, prepared fresh for one run of the kit. */
 export interface ShippingCarrierUnderTest {
@@ -144,21 +144,7 @@ export function runShippingCarrierConformance(options: ShippingCarrierConformanc
       await subject?.cleanup?.();
     });
 
-    /**
-     * Capabilities are read from the carrier, which exists only once `create()` ran, while the tests
-     * are declared before that: a test of a capability the carrier does not claim marks itself
-     * "(not claimed)" and skips when it runs (mocha's `this.skip()`; under a runner without it, it
-     * passes without checking). The "exactly the methods" test checks nothing unclaimed is there.
-     */
-    const whenClaimed = (capability: (typeof CAPABILITIES)[number], title: string, test: () => Promise<void>) =>
-      it(`${capability}: ${title}`, async function (this: { test?: { title: string }; skip?: () => void } | undefined) {
-        if (!claims()[capability]) {
-          if (this?.test) this.test.title += ' (not claimed)';
-          this?.skip?.();
-          return;
-        }
-        await test();
-      } as () => Promise<void>);
+    const whenClaimed = capabilityTest<(typeof CAPABILITIES)[number]>(it, claims);
 
     const service = async (): Promise<string> => {
       const named = under().service;

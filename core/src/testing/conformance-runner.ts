@@ -26,3 +26,22 @@ export function altered(value: string): string {
   const replacement = last === '0' ? '1' : last === 'A' ? 'B' : '0';
   return value.slice(0, -1) + replacement;
 }
+
+/**
+ * Declares a test of one capability. Capabilities are read from the implementation, which exists
+ * only once the kit's `create()` ran, while tests are declared before that: a test of a capability
+ * that is not claimed marks itself "(not claimed)" and skips when it runs (mocha's `this.skip()`;
+ * under a runner without it, it passes without checking). Each kit's "exactly the methods" test
+ * checks that nothing unclaimed is there.
+ */
+export function capabilityTest<C extends string>(it: ConformanceRunner['it'], claims: () => Readonly<Record<C, boolean>>) {
+  return (capability: C, title: string, test: () => Promise<void>) =>
+    it(`${capability}: ${title}`, async function (this: { test?: { title: string }; skip?: () => void } | undefined) {
+      if (!claims()[capability]) {
+        if (this?.test) this.test.title += ' (not claimed)';
+        this?.skip?.();
+        return;
+      }
+      await test();
+    } as () => Promise<void>);
+}

@@ -10,7 +10,7 @@ import type {
   SendResult,
 } from '../modules/notifications/channels/notification-channel.ts';
 import { eventually } from './eventually.ts';
-import { globalRunner, isNonEmptyString, altered, type ConformanceRunner } from './conformance-runner.ts';
+import { altered, capabilityTest, globalRunner, isNonEmptyString, type ConformanceRunner } from './conformance-runner.ts';
 
 /** A message as the far end got it: read back from the test server, the sandbox, or the inbox. */
 export interface ReceivedMessage {
@@ -156,16 +156,7 @@ export function runNotificationChannelConformance(options: NotificationChannelCo
       await subject?.cleanup?.();
     });
 
-    /** As in the carrier kit: a test of an unclaimed capability marks itself "(not claimed)" and skips. */
-    const whenClaimed = (capability: (typeof CAPABILITIES)[number], title: string, test: () => Promise<void>) =>
-      it(`${capability}: ${title}`, async function (this: { test?: { title: string }; skip?: () => void } | undefined) {
-        if (!claims()[capability]) {
-          if (this?.test) this.test.title += ' (not claimed)';
-          this?.skip?.();
-          return;
-        }
-        await test();
-      } as () => Promise<void>);
+    const whenClaimed = capabilityTest<(typeof CAPABILITIES)[number]>(it, claims);
 
     /** A message unique to one test: its marker finds it among what arrived. */
     const messageTo = (recipient: MessageRecipient): OutgoingMessage & { marker: string } => {
