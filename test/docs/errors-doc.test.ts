@@ -5,6 +5,8 @@ import { registeredErrorCodes } from '@cartwright/core';
 import '@cartwright/plugin-gpay';
 import '@cartwright/plugin-easypost';
 import '@cartwright/plugin-smtp';
+import '@cartwright/plugin-twilio';
+import '@cartwright/plugin-webpush';
 
 // Codes that tests declare for themselves start with TEST_; everything else must be documented.
 const documentedRows = () => {
