@@ -26,6 +26,7 @@ import { CreateOutgoingWebhooks } from './0024-outgoing-webhooks.ts';
 import { CreateNotificationInbox } from './0025-notification-inbox.ts';
 import { CreateNotificationRulesTemplates } from './0026-notification-rules-templates.ts';
 import { CreateNotificationDelivery } from './0027-notification-delivery.ts';
+import { CreateNotificationCampaigns } from './0028-notification-campaigns.ts';
 
 /** Core's migrations, in the order they run. Plugins' migrations run after these, in config order. */
 export const coreMigrations: MigrationDefinition[] = [
@@ -56,4 +57,5 @@ export const coreMigrations: MigrationDefinition[] = [
   { name: 'core/0025-notification-inbox', class: CreateNotificationInbox },
   { name: 'core/0026-notification-rules-templates', class: CreateNotificationRulesTemplates },
   { name: 'core/0027-notification-delivery', class: CreateNotificationDelivery },
+  { name: 'core/0028-notification-campaigns', class: CreateNotificationCampaigns },
 ];

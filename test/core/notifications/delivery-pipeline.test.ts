@@ -13,7 +13,7 @@ describe('notifications › delivery', function () {
   before(async () => {
     store = await createTestStore({
       plugins: [channelsPlugin(mail, push)],
-      notifications: { maxAttempts: 3, unsubscribe: { secret: UNSUBSCRIBE_SECRET, url: 'https://api.shop.example/unsubscribe' } },
+      notifications: { maxAttempts: 3, unsubscribe: { secret: UNSUBSCRIBE_SECRET, url: 'https://api.shop.example/store/notifications/unsubscribe' } },
     });
     admin = await createAndLogin(store, 'delivery-admin@example.com', 'admin');
   });
@@ -112,9 +112,36 @@ describe('notifications › delivery', function () {
     expect(sent!.subject).to.equal('Your Test Shop vendor account is approved');
     expect(sent!.text).to.contain('Hello Ada,');
     expect(sent!.html).to.contain('headers@example.com');
-    expect(sent!.headers!['List-Unsubscribe']).to.match(/^<https:\/\/api\.shop\.example\/unsubscribe\?token=[\w-]+\.[\w-]+>$/);
+    expect(sent!.headers!['List-Unsubscribe']).to.match(/^<https:\/\/api\.shop\.example\/store\/notifications\/unsubscribe\?token=[\w-]+\.[\w-]+>$/);
     expect(sent!.headers!['List-Unsubscribe-Post']).to.equal('List-Unsubscribe=One-Click');
-    expect(sentTo(mail, transactional!)[0]!.headers).to.equal(undefined);
+    // the same signed link in the footer of both parts, for readers whose mail client shows no unsubscribe button
+    const link = sent!.headers!['List-Unsubscribe']!.slice(1, -1);
+    expect(sent!.text.endsWith(`\n--\nUnsubscribe: ${link}`), sent!.text).to.equal(true);
+    const href = /<a href="([^"]+)"[^>]*>Unsubscribe<\/a>/.exec(sent!.html!)?.[1];
+    expect(href?.replace(/&#(x?)([0-9a-f]+);/gi, (_, x: string, code: string) => String.fromCharCode(parseInt(code, x ? 16 : 10))).replaceAll('&amp;', '&')).to.equal(link);
+    const receipt = sentTo(mail, transactional!)[0]!;
+    expect(receipt.headers).to.equal(undefined);
+    expect(receipt.text).not.to.contain('Unsubscribe');
+    expect(receipt.html).not.to.contain('unsubscribe');
+  });
+
+  it('asks the recipient’s preferences again at send time: a message queued before an unsubscribe is suppressed, not sent', async () => {
+    mail.script = ['refuse'];
+    const [id] = await delivery(store).deliverIntents([intent({ recipient: { email: 'changed-mind@example.com' } })]);
+    await runSendJob(store);
+    expect((await message(store, id!)).status).to.equal('queued');
+
+    const url = store.commerce.container.cradle.unsubscribeLinks.url({ subject: 'email:changed-mind@example.com', category: 'vendor', channel: 'email' });
+    const done = await store.client.post(new URL(url).pathname + new URL(url).search, undefined, { headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expect(done.status, done.text).to.equal(200);
+    await makeRetriesDue(store);
+    await runSendJob(store);
+
+    const after = await message(store, id!);
+    expect(after).to.include({ status: 'suppressed', status_reason: 'Unsubscribed from vendor on email through a link' });
+    expect(callsFor(mail, id!)).to.have.length(1); // only the refused first try
+    const log = await sql(store, `select kind, outcome from cw_notification_attempt where message_id = ? order by started_at`, [id]);
+    expect(log.map((row: { outcome: string }) => row.outcome)).to.deep.equal(['retried', 'suppressed']);
   });
 
   it('applies delivery reports posted to /webhooks/:channel and refuses unsigned ones', async () => {

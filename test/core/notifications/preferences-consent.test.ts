@@ -12,7 +12,7 @@ describe('notifications › preferences and unsubscribe links', function () {
   before(async () => {
     store = await createTestStore({
       plugins: [channelsPlugin(mail)],
-      notifications: { unsubscribe: { secret: UNSUBSCRIBE_SECRET, url: 'https://api.shop.example/unsubscribe' } },
+      notifications: { unsubscribe: { secret: UNSUBSCRIBE_SECRET, url: 'https://api.shop.example/store/notifications/unsubscribe' } },
     });
   });
   after(async () => {
@@ -87,14 +87,14 @@ describe('notifications › preferences and unsubscribe links', function () {
     expect((await message(store, id!)).status).to.equal('sent');
     const token = tokenOf(id!);
 
-    const page = await store.client.get('/unsubscribe', { query: { token } });
+    const page = await store.client.get('/store/notifications/unsubscribe', { query: { token } });
     expect(page.status).to.equal(200);
     expect(page.headers.get('content-type')).to.match(/^text\/html/);
     expect(page.text).to.contain('Stop marketing messages by email?');
     const stillSubscribed = await as.get('/store/me/notification-preferences');
     expect(stillSubscribed.body.items.find((p: any) => p.category === 'marketing' && p.channel === 'email').enabled).to.equal(true);
 
-    const unsubscribed = await store.client.post(`/unsubscribe?token=${token}`, undefined, ONE_CLICK);
+    const unsubscribed = await store.client.post(`/store/notifications/unsubscribe?token=${token}`, undefined, ONE_CLICK);
     expect(unsubscribed.status, unsubscribed.text).to.equal(200);
     expect(unsubscribed.body).to.deep.equal({ unsubscribed: true, category: 'marketing', channel: 'email' });
 
@@ -115,15 +115,15 @@ describe('notifications › preferences and unsubscribe links', function () {
     const otherBody = Buffer.from(JSON.stringify({ ...claims, s: 'email:someone-else@example.com' })).toString('base64url');
     const foreignKey = createHmac('sha256', 'another-store-secret-of-32-characters!!').update(body).digest('base64url');
     for (const bad of [`${otherBody}.${signature}`, `${body}.${foreignKey}`, `${body}.`, 'not-a-token']) {
-      const refused = await store.client.post(`/unsubscribe?token=${encodeURIComponent(bad)}`, undefined, ONE_CLICK);
+      const refused = await store.client.post(`/store/notifications/unsubscribe?token=${encodeURIComponent(bad)}`, undefined, ONE_CLICK);
       expect(refused.status, bad).to.equal(400);
       expect(refused.body.code).to.equal('NOTIFICATION_UNSUBSCRIBE_INVALID');
       expect(refused.text).to.not.contain('example.com');
-      expect((await store.client.get('/unsubscribe', { query: { token: bad } })).status).to.equal(400);
+      expect((await store.client.get('/store/notifications/unsubscribe', { query: { token: bad } })).status).to.equal(400);
     }
     expect(await delivery(store).deliverIntents([{ ...guest, eventId: `${guest.eventId}_next` }])).to.have.length(1);
 
-    const done = await store.client.post(`/unsubscribe?token=${token}`, undefined, ONE_CLICK);
+    const done = await store.client.post(`/store/notifications/unsubscribe?token=${token}`, undefined, ONE_CLICK);
     expect(done.status).to.equal(200);
     expect(await delivery(store).deliverIntents([{ ...guest, eventId: `${guest.eventId}_after` }])).to.deep.equal([]);
   });

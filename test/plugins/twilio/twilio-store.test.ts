@@ -13,7 +13,7 @@ describe('twilio: installed in a store', function () {
     standIn = await startTwilioStandIn();
     store = await createTestStore({
       plugins: [twilio(standInOptions(standIn, { statusCallbackUrl: CALLBACK_URL, name: 'Shop texts' }))],
-      notifications: { unsubscribe: { secret: UNSUBSCRIBE_SECRET, url: 'https://api.shop.example/unsubscribe' } },
+      notifications: { unsubscribe: { secret: UNSUBSCRIBE_SECRET, url: 'https://api.shop.example/store/notifications/unsubscribe' } },
     });
   });
   after(async () => {

@@ -301,8 +301,16 @@ export const CoreConfigSchema = Type.Object(
           {
             /** Signs the links (HMAC-SHA256), at least 32 characters; from `NOTIFICATIONS_SECRET`. Unset: derived from `auth.jwt.secret`. */
             secret: Type.Optional(Type.String({ minLength: 32 })),
-            /** This API's `/unsubscribe` as recipients reach it (`https://api.example.com/unsubscribe`). Unset: `<auth.storefrontUrl>/unsubscribe`, which the storefront forwards. */
+            /** This API's `/store/notifications/unsubscribe` as recipients reach it (`https://api.example.com/store/notifications/unsubscribe`). Unset: `<auth.storefrontUrl>/unsubscribe`, which the storefront forwards. */
             url: Type.Optional(Type.String({ pattern: '^https?://' })),
+          },
+          { additionalProperties: false, default: {} },
+        ),
+        /** Promotional email campaigns (docs/admin/campaigns.md). */
+        campaigns: Type.Object(
+          {
+            /** The most campaign emails handed to delivery per minute, across all campaigns sending at once (a campaign may set a lower rate). */
+            ratePerMinute: Type.Integer({ minimum: 1, maximum: 100_000, default: 600 }),
           },
           { additionalProperties: false, default: {} },
         ),

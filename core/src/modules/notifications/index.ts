@@ -8,6 +8,7 @@ import { registerRules } from './rules/index.ts';
 import { registerTemplates } from './templates/index.ts';
 import { registerDelivery } from './delivery/index.ts';
 import { registerPreferences } from './preferences/index.ts';
+import { registerCampaigns } from './campaigns/index.ts';
 
 declare module '../../kernel/container.ts' {
   interface Cradle {
@@ -44,6 +45,7 @@ export const notificationsModule = definePlugin({
     registerTemplates(api);
     registerDelivery(api);
     registerPreferences(api);
+    registerCampaigns(api);
   },
 });
 

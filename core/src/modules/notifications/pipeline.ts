@@ -42,6 +42,15 @@ export interface NotificationRules {
   eventNames(): readonly string[];
 }
 
+export interface RenderRequest {
+  template: string;
+  channel: ChannelKind;
+  locale: string | null;
+  data: Record<string, unknown>;
+  /** The signed one-click link of a message its recipient may unsubscribe from: an email's footer shows it, in the HTML and the text part. */
+  unsubscribeUrl?: string;
+}
+
 export interface NotificationTemplates {
   /**
    * Renders `template` for `channel` in `locale` (falling back to the store's default locale, then
@@ -49,5 +58,5 @@ export interface NotificationTemplates {
    * so a customer's name can never inject markup or template syntax. Throws
    * `NOTIFICATION_TEMPLATE_MISSING` when neither the store nor core has one.
    */
-  render(em: EntityManager, request: { template: string; channel: ChannelKind; locale: string | null; data: Record<string, unknown> }): Promise<RenderedMessage>;
+  render(em: EntityManager, request: RenderRequest): Promise<RenderedMessage>;
 }

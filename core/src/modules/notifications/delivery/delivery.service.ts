@@ -6,7 +6,7 @@ import { rows, run } from '../../../kernel/db/sql.ts';
 import type { Logger } from '../../../kernel/logger.ts';
 import type { DeliveryReport, NotificationChannel, OutgoingMessage, SendResult } from '../channels/notification-channel.ts';
 import type { NotificationIntent, RenderedMessage } from '../pipeline.ts';
-import { unsubscribeSubject } from '../preferences/preference-records.ts';
+import { suppressionReason, unsubscribeSubject } from '../preferences/preference-records.ts';
 import { retryDelayMs } from './delivery-backoff.ts';
 import { DeliveryErrors } from './delivery.errors.ts';
 import { claimDueMessages, json, loadMessage, queueMessages, recordAttempt, type MessageRow } from './message-records.ts';
@@ -22,7 +22,7 @@ const STATUS_POLL_BATCH = 100;
 const LEASE_MS = 5 * 60 * 1000;
 const BATCH_SIZE = 50;
 
-export type SendOutcome = 'sent' | 'retried' | 'failed' | 'dead' | 'skipped';
+export type SendOutcome = 'sent' | 'retried' | 'failed' | 'dead' | 'suppressed' | 'skipped';
 
 /** What a failed step of a send means: `retryable` failures come back with backoff, the others fail the message at once. */
 type Failure = { retryable: boolean; reason: string };
@@ -65,7 +65,7 @@ export class NotificationDelivery {
 
   /** Sends every message due at `now`, batch after batch, each message on its own. */
   async sendDue(now = new Date()): Promise<Record<SendOutcome, number>> {
-    const counts: Record<SendOutcome, number> = { sent: 0, retried: 0, failed: 0, dead: 0, skipped: 0 };
+    const counts: Record<SendOutcome, number> = { sent: 0, retried: 0, failed: 0, dead: 0, suppressed: 0, skipped: 0 };
     for (let batch = 0; batch < 20; batch++) {
       const ids = await claimDueMessages(this.#database.fork(), now, BATCH_SIZE, LEASE_MS);
       if (ids.length === 0) break;
@@ -80,6 +80,9 @@ export class NotificationDelivery {
     const message = await loadMessage(em, id);
     if (!message || message.status !== 'queued') return 'skipped';
     const startedAt = new Date();
+    // asked again now, not only when queued: a campaign or a retry can wait long enough for the recipient to unsubscribe
+    const refusal = await this.#refusalNow(em, message);
+    if (refusal) return this.#suppress(em, message, refusal, startedAt);
     let channel: NotificationChannel | undefined;
     let result: SendResult | Failure;
     try {
@@ -91,8 +94,38 @@ export class NotificationDelivery {
     return this.#record(em, message, channel, result, startedAt, now);
   }
 
+  #refusalNow(em: EntityManager, message: MessageRow): Promise<string | null> {
+    return suppressionReason(em, {
+      transactional: message.transactional,
+      recipientKey: message.recipient_key,
+      recipient: json(message.recipient),
+      category: message.category,
+      channel: message.channel,
+    });
+  }
+
+  async #suppress(em: EntityManager, message: MessageRow, reason: string, startedAt: Date): Promise<SendOutcome> {
+    await em.transactional(async (tx) => {
+      await recordAttempt(tx, { messageId: message.id, kind: 'send', round: message.round, outcome: 'suppressed', error: reason, startedAt, durationMs: 0 });
+      await run(
+        tx,
+        sql`update cw_notification_message set status = 'suppressed', status_reason = ${reason}, next_attempt_at = null, lease_until = null, updated_at = ${new Date()}
+            where id = ${message.id} and status = 'queued'`,
+      );
+    });
+    return 'suppressed';
+  }
+
+  /** The signed one-click link of a message its recipient may unsubscribe from; transactional mail (a password reset, an order confirmation) offers none. */
+  #unsubscribeUrl(message: MessageRow): string | undefined {
+    if (message.channel !== 'email' || message.transactional) return undefined;
+    const recipient = json(message.recipient);
+    return this.#cradle.unsubscribeLinks.url({ subject: unsubscribeSubject({ recipientKey: message.recipient_key, recipient }), category: message.category, channel: 'email' });
+  }
+
   async #attempt(em: EntityManager, channel: NotificationChannel, message: MessageRow): Promise<SendResult | Failure> {
     let rendered: RenderedMessage;
+    const unsubscribeUrl = this.#unsubscribeUrl(message);
     try {
       const recipient = json(message.recipient);
       rendered = await this.#cradle.notificationTemplates.render(em, {
@@ -100,6 +133,7 @@ export class NotificationDelivery {
         channel: message.channel,
         locale: recipient.locale ?? null,
         data: json(message.data),
+        ...(unsubscribeUrl ? { unsubscribeUrl } : {}),
       });
     } catch (error) {
       // no template will not appear by retrying; anything else (the database) might pass
@@ -108,13 +142,13 @@ export class NotificationDelivery {
     }
     await run(em, sql`update cw_notification_message set subject = ${rendered.subject?.slice(0, 500) ?? null} where id = ${message.id}`);
     try {
-      return await channel.send(this.#outgoing(message, rendered));
+      return await channel.send(this.#outgoing(message, rendered, unsubscribeUrl));
     } catch (error) {
       return { retryable: true, reason: describe(error) };
     }
   }
 
-  #outgoing(message: MessageRow, rendered: RenderedMessage): OutgoingMessage {
+  #outgoing(message: MessageRow, rendered: RenderedMessage, unsubscribeUrl: string | undefined): OutgoingMessage {
     const recipient = json(message.recipient);
     const outgoing: OutgoingMessage = {
       id: message.id,
@@ -127,15 +161,7 @@ export class NotificationDelivery {
       ...(rendered.html !== undefined ? { html: rendered.html } : {}),
       ...(rendered.link !== undefined ? { link: rendered.link } : {}),
     };
-    // transactional mail (a password reset, an order confirmation) cannot be unsubscribed from, so it offers no link
-    if (message.channel === 'email' && !message.transactional) {
-      const url = this.#cradle.unsubscribeLinks.url({
-        subject: unsubscribeSubject({ recipientKey: message.recipient_key, recipient }),
-        category: message.category,
-        channel: 'email',
-      });
-      outgoing.headers = { 'List-Unsubscribe': `<${url}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' };
-    }
+    if (unsubscribeUrl) outgoing.headers = { 'List-Unsubscribe': `<${unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' };
     return outgoing;
   }
 

@@ -16,7 +16,8 @@ export function registerPreferences(api: PluginApi): void {
   // resolved at start, so production without a signing key stops start-up instead of the first email
   api.onStart((cradle) => void cradle.unsubscribeLinks);
   api.routes('/store/me/notification-preferences', preferenceRoutes);
-  api.routes('/unsubscribe', unsubscribeRoutes);
+  // under /store: no session needed, like the catalog; a top-level path would sit outside the API's route map
+  api.routes('/store/notifications/unsubscribe', unsubscribeRoutes);
 }
 
 export { UnsubscribeLinks };

@@ -51,7 +51,10 @@ export function unsubscribeSubject(intent: Pick<NotificationIntent, 'recipientKe
  * opt-out under any of the recipient's subjects wins over an opt-in under another (consent is
  * never assumed), and marketing needs an opt-in.
  */
-export async function suppressionReason(em: EntityManager, intent: NotificationIntent): Promise<string | null> {
+export async function suppressionReason(
+  em: EntityManager,
+  intent: Pick<NotificationIntent, 'transactional' | 'recipientKey' | 'recipient' | 'category' | 'channel'>,
+): Promise<string | null> {
   if (intent.transactional) return null;
   const found = await rows<PreferenceRow>(
     em,

@@ -17,7 +17,7 @@ function claimOf(links: UnsubscribeLinks, token: string): UnsubscribeClaim {
   return claim;
 }
 
-/** `/unsubscribe`: the link in every non-transactional email, usable without signing in. */
+/** `/store/notifications/unsubscribe`: the link in every non-transactional email, usable without signing in. */
 export const unsubscribeRoutes = [
   defineRoute({
     method: 'GET',

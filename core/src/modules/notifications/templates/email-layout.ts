@@ -5,8 +5,9 @@ import { escapeHtml } from './template-syntax.ts';
  * clients render), at most 600px wide and fluid below. `bodyHtml` is a rendered, already escaped
  * body; the title and store name are escaped here. Nothing here is parsed as a template.
  */
-export function emailLayout({ title, bodyHtml, storeName, storeUrl }: { title: string; bodyHtml: string; storeName: string; storeUrl: string }): string {
+export function emailLayout({ title, bodyHtml, storeName, storeUrl, unsubscribe }: { title: string; bodyHtml: string; storeName: string; storeUrl: string; unsubscribe?: { url: string; label: string } }): string {
   const name = escapeHtml(storeName);
+  const unsubscribeLink = unsubscribe ? ` · <a href="${escapeHtml(unsubscribe.url)}" style="color:#71717a;">${escapeHtml(unsubscribe.label)}</a>` : '';
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -23,7 +24,7 @@ export function emailLayout({ title, bodyHtml, storeName, storeUrl }: { title: s
 <tr><td style="padding:24px;font-family:Helvetica,Arial,sans-serif;font-size:15px;line-height:1.5;color:#27272a;">
 ${bodyHtml}
 </td></tr>
-<tr><td style="padding:16px 24px;border-top:1px solid #e4e4e7;font-family:Helvetica,Arial,sans-serif;font-size:12px;color:#71717a;"><a href="${escapeHtml(storeUrl)}" style="color:#71717a;">${name}</a></td></tr>
+<tr><td style="padding:16px 24px;border-top:1px solid #e4e4e7;font-family:Helvetica,Arial,sans-serif;font-size:12px;color:#71717a;"><a href="${escapeHtml(storeUrl)}" style="color:#71717a;">${name}</a>${unsubscribeLink}</td></tr>
 </table>
 </td></tr>
 </table>

@@ -2,7 +2,7 @@ import type { ChannelKind } from '../channels/notification-channel.ts';
 import { NotificationRuleErrors } from '../notifications-rules.errors.ts';
 import type { TemplateContent } from './default-templates.ts';
 import { parseTemplate, TemplateSyntaxError, variablesOf } from './template-syntax.ts';
-import { lookupVariable, TEMPLATE_VARIABLES, type VariableSchema } from './template-variables.ts';
+import { lookupVariable, templateVariablesOf, type VariableSchema } from './template-variables.ts';
 
 const FIELDS = ['subject', 'html', 'text'] as const;
 type Field = (typeof FIELDS)[number];
@@ -16,7 +16,7 @@ const CHANNEL_FIELDS: Record<ChannelKind, { required: Field[]; allowed: Field[] 
 };
 
 export function variableSchemaOf(template: string): VariableSchema {
-  const schema = TEMPLATE_VARIABLES[template];
+  const schema = templateVariablesOf(template);
   if (!schema) throw NotificationRuleErrors.NOTIFICATION_TEMPLATE_UNKNOWN(`No template key "${template}"; see GET /admin/notifications/templates/keys`);
   return schema;
 }

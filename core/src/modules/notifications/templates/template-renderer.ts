@@ -3,7 +3,7 @@ import type { CoreConfig } from '../../../kernel/config/config.schema.ts';
 import { formatDecimal, isCurrencyCode } from '../../money/index.ts';
 import type { ChannelKind } from '../channels/notification-channel.ts';
 import { NotificationRuleErrors } from '../notifications-rules.errors.ts';
-import type { NotificationTemplates, RenderedMessage } from '../pipeline.ts';
+import type { NotificationTemplates, RenderedMessage, RenderRequest } from '../pipeline.ts';
 import { defaultTemplate, type TemplateContent } from './default-templates.ts';
 import { emailLayout } from './email-layout.ts';
 import { smsWarnings } from './sms-length.ts';
@@ -67,6 +67,13 @@ export function formatValue(value: unknown, locale: string): string | undefined 
   return undefined;
 }
 
+const UNSUBSCRIBE_LABELS: Readonly<Record<string, string>> = { en: 'Unsubscribe', de: 'Abmelden', fr: 'Se désabonner', es: 'Darse de baja', it: 'Annulla iscrizione', nl: 'Afmelden' };
+
+/** The footer link's words in the recipient's language, English where core has no translation. */
+function unsubscribeLabel(locale: string): string {
+  return UNSUBSCRIBE_LABELS[locale.split('-')[0]!.toLowerCase()] ?? UNSUBSCRIBE_LABELS.en!;
+}
+
 /** Renders templates: the store's version in the nearest locale, else the shipped default; values escaped for their output. */
 export class TemplateRenderer implements NotificationTemplates {
   readonly #config: CoreConfig;
@@ -87,22 +94,23 @@ export class TemplateRenderer implements NotificationTemplates {
     return undefined;
   }
 
-  async render(em: EntityManager, request: { template: string; channel: ChannelKind; locale: string | null; data: Record<string, unknown> }): Promise<RenderedMessage> {
+  async render(em: EntityManager, request: RenderRequest): Promise<RenderedMessage> {
     const resolved = await this.resolve(em, request.template, request.channel, request.locale);
     if (!resolved) {
       throw NotificationRuleErrors.NOTIFICATION_TEMPLATE_MISSING(`No ${request.channel} template "${request.template}" in ${request.locale ?? 'the default locale'} or a fallback`);
     }
-    return this.renderContent(resolved.content, request.channel, request.locale ?? resolved.locale, request.data);
+    return this.renderContent(resolved.content, request.channel, request.locale ?? resolved.locale, request.data, request.unsubscribeUrl);
   }
 
   /** Renders content already found (or a draft being previewed). */
-  renderContent(content: TemplateContent, channel: ChannelKind, locale: string, data: Record<string, unknown>): RenderedMessage {
+  renderContent(content: TemplateContent, channel: ChannelKind, locale: string, data: Record<string, unknown>, unsubscribeUrl?: string): RenderedMessage {
     const missing = new Set<string>();
     const fill = (source: string, mode: OutputMode) =>
       renderNodes(parseTemplate(source), data, { mode, format: (value) => formatValue(value, LOCALE.test(locale) ? locale : 'en') }, missing);
     // the template's own line breaks go too: a subject is one header line
     const subject = content.subject ? fill(content.subject, 'line').replace(/[\r\n]+/g, ' ').trim() : undefined;
-    const text = fill(content.text, 'text');
+    const footer = channel === 'email' && unsubscribeUrl ? `\n\n--\n${unsubscribeLabel(locale)}: ${unsubscribeUrl}` : '';
+    const text = fill(content.text, 'text') + footer;
     let html: string | undefined;
     if (channel === 'email' && content.html) {
       const store = (typeof data.store === 'object' && data.store !== null ? data.store : {}) as Record<string, unknown>;
@@ -111,6 +119,7 @@ export class TemplateRenderer implements NotificationTemplates {
         bodyHtml: fill(content.html, 'html'),
         storeName: typeof store.name === 'string' ? store.name : this.#config.store.name,
         storeUrl: typeof store.url === 'string' ? store.url : this.#config.auth.storefrontUrl,
+        ...(unsubscribeUrl ? { unsubscribe: { url: unsubscribeUrl, label: unsubscribeLabel(locale) } } : {}),
       });
     }
     const warnings = [...missing].map((path) => `Variable "${path}" has no value in this message`);

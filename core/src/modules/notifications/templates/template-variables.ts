@@ -59,6 +59,18 @@ export const TEMPLATE_VARIABLES: Readonly<Record<string, VariableSchema>> = {
   'vendor.approved': { ...store, account: { email: 'text', role: 'text' } },
 };
 
+/** The prefix of a campaign's template keys (`campaign:<campaign id>`): its content is stored as templates, one per locale. */
+export const CAMPAIGN_TEMPLATE_PREFIX = 'campaign:';
+
+/** What a campaign email may use: the store and the recipient; the unsubscribe link is added by delivery. */
+export const CAMPAIGN_VARIABLES: VariableSchema = { ...store };
+
+/** The variables of a template key (an event's, or any campaign's); undefined for an unknown key. */
+export function templateVariablesOf(template: string): VariableSchema | undefined {
+  if (template.startsWith(CAMPAIGN_TEMPLATE_PREFIX)) return CAMPAIGN_VARIABLES;
+  return Object.hasOwn(TEMPLATE_VARIABLES, template) ? TEMPLATE_VARIABLES[template] : undefined;
+}
+
 export type VariableLookup = { found: true; kind: VariableKind | 'group' | 'list' } | { found: false };
 
 /** What `path` (`order.lines[].title`) names in a schema. */

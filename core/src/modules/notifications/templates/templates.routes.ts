@@ -7,7 +7,7 @@ import { DEFAULT_TEMPLATES, defaultTemplate, type TemplateContent } from './defa
 import { checkTemplate, variableSchemaOf } from './template-checks.ts';
 import { canonicalLocale, TemplateRenderer } from './template-renderer.ts';
 import { deleteTemplate, saveTemplate, storedTemplates, storedTemplatesFor } from './template-store.ts';
-import { SAMPLE_DATA, TEMPLATE_VARIABLES, variablePaths } from './template-variables.ts';
+import { CAMPAIGN_TEMPLATE_PREFIX, SAMPLE_DATA, TEMPLATE_VARIABLES, variablePaths } from './template-variables.ts';
 import { PreviewBody, PreviewView, TemplateBody, TemplateKeyList, TemplateList, TemplateParams, TemplateView } from './templates.schemas.ts';
 
 const tags = ['notifications'];
@@ -15,7 +15,15 @@ const access = { permission: 'settings:write' } as const;
 
 type Params = Static<typeof TemplateParams>;
 
+/** Campaign content is stored as templates but belongs to its campaign (`/admin/notifications/campaigns`): not listed or edited here. */
+function refuseCampaignKey(template: string): void {
+  if (template.startsWith(CAMPAIGN_TEMPLATE_PREFIX)) {
+    throw NotificationRuleErrors.NOTIFICATION_TEMPLATE_UNKNOWN(`"${template}" is a campaign's content; edit it through /admin/notifications/campaigns`);
+  }
+}
+
 function keyOf(params: Params) {
+  refuseCampaignKey(params.template);
   return { template: params.template, channel: params.channel as ChannelKind, locale: canonicalLocale(params.locale) };
 }
 
@@ -61,7 +69,7 @@ export const templateRoutes = [
     access,
     schema: { response: { 200: TemplateList } },
     handler: async ({ cradle }) => {
-      const own = await storedTemplates(cradle.em);
+      const own = (await storedTemplates(cradle.em)).filter((row) => !row.template.startsWith(CAMPAIGN_TEMPLATE_PREFIX));
       const ownKeys = new Map(own.map((row) => [`${row.template}|${row.channel}|${row.locale}`, row]));
       const keys = [...new Set([...DEFAULT_TEMPLATES.keys(), ...ownKeys.keys()])].sort();
       return {
@@ -95,6 +103,7 @@ export const templateRoutes = [
     access,
     schema: { body: PreviewBody, response: { 200: PreviewView } },
     handler: async ({ body, cradle }) => {
+      refuseCampaignKey(body.template);
       variableSchemaOf(body.template);
       const channel = body.channel as ChannelKind;
       const locale = canonicalLocale(body.locale ?? cradle.config.notifications.defaultLocale);
