@@ -8,7 +8,7 @@
  * equal. Prints req/s, p50/p99 and the store/baseline ratio; writes bench/RESULTS.md.
  * Run with `npm run bench` (see bench/README.md).
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +22,7 @@ import cod from '@cartwright/plugin-cod';
 import { makeSomeLinesShort, planCarts, seedCartStock, type PlannedLine } from './support/cart-seed.ts';
 import { BRANDS, PRODUCTS, ROOT_CATEGORIES, seedBenchCatalog } from './support/catalog-seed.ts';
 import { startChildServer, type ChildServer } from './support/child-server.ts';
+import { writeResultsSection } from './support/results-file.ts';
 import {
   checkoutStoreConfig,
   COD_OPTIONS,
@@ -488,7 +489,7 @@ ${checkoutCarts ? `- checkout: ${checkoutCarts.toLocaleString('en')} ready guest
 - requests measured: ${rows.map((r) => `${r.endpoint}: store ${r.store.total}, baseline ${r.baseline.total}`).join('; ')}
 `;
   const file = join(here, 'RESULTS.md');
-  writeFileSync(file, report);
+  writeResultsSection(file, 'catalog', report);
   process.stderr.write(`written to ${relative(root, file)}\n`);
 }
 

@@ -27,6 +27,8 @@ import { CreateNotificationInbox } from './0025-notification-inbox.ts';
 import { CreateNotificationRulesTemplates } from './0026-notification-rules-templates.ts';
 import { CreateNotificationDelivery } from './0027-notification-delivery.ts';
 import { CreateNotificationCampaigns } from './0028-notification-campaigns.ts';
+import { CreateSearchIndex } from './0029-search-index.ts';
+import { CreateSearchAnalytics } from './0030-search-analytics.ts';
 
 /** Core's migrations, in the order they run. Plugins' migrations run after these, in config order. */
 export const coreMigrations: MigrationDefinition[] = [
@@ -58,4 +60,6 @@ export const coreMigrations: MigrationDefinition[] = [
   { name: 'core/0026-notification-rules-templates', class: CreateNotificationRulesTemplates },
   { name: 'core/0027-notification-delivery', class: CreateNotificationDelivery },
   { name: 'core/0028-notification-campaigns', class: CreateNotificationCampaigns },
+  { name: 'core/0029-search-index', class: CreateSearchIndex },
+  { name: 'core/0030-search-analytics', class: CreateSearchAnalytics },
 ];

@@ -107,4 +107,7 @@ export type {
 } from './modules/shipping/index.ts';
 /** Notification channels: the interface an email, SMS or push plugin implements (see docs/plugins/notification-channels.md), and the registry in the cradle (`cradle.notificationChannels`). */
 export type { NotificationChannelRegistry } from './modules/notifications/index.ts';
+export type { SearchProviderRegistry } from './modules/search/index.ts';
+export type * from './modules/search/search-provider.ts';
+export { parseSearchText, formatSearchText, foldText, wordsOf, skuKey, MAX_QUERY_LENGTH, type SearchTerm } from './modules/search/index.ts';
 export type { NotificationChannel, ChannelKind, ChannelCapabilities, OutgoingMessage, MessageRecipient, SendResult, DeliveryStatus, DeliveryReport } from './modules/notifications/index.ts';

@@ -4,6 +4,7 @@ import { registeredErrorCodes } from '@cartwright/core';
 // plugins that declare error codes register them when loaded
 import '@cartwright/plugin-gpay';
 import '@cartwright/plugin-easypost';
+import '@cartwright/plugin-elasticsearch';
 import '@cartwright/plugin-smtp';
 import '@cartwright/plugin-twilio';
 import '@cartwright/plugin-webpush';

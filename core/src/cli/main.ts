@@ -7,6 +7,7 @@ import { wantsHelp } from './commands/args.ts';
 import { CliError, UsageError, type CliContext, type Command } from './commands/command.ts';
 import { migrateCommand } from './commands/migrate.ts';
 import { openapiCommand } from './commands/openapi.ts';
+import { searchReindexCommand } from './commands/search-reindex.ts';
 import { seedCommand } from './commands/seed.ts';
 import { startCommand } from './commands/start.ts';
 import { userCreateCommand } from './commands/user-create.ts';
@@ -14,12 +15,12 @@ import { userCreateCommand } from './commands/user-create.ts';
 export type { CliContext } from './commands/command.ts';
 export type { SeedScriptContext } from './commands/seed.ts';
 
-export const COMMANDS: readonly Command[] = [startCommand, migrateCommand, seedCommand, userCreateCommand, openapiCommand];
+export const COMMANDS: readonly Command[] = [startCommand, migrateCommand, seedCommand, userCreateCommand, openapiCommand, searchReindexCommand];
 
 const USAGE = `Usage: cartwright <command> [options]
 
 Commands:
-${COMMANDS.map((c) => `  ${c.name.padEnd(13)}${c.summary}`).join('\n')}
+${COMMANDS.map((c) => `  ${c.name.padEnd(16)}${c.summary}`).join('\n')}
 
 Options:
   -h, --help     Show this help; \`cartwright <command> --help\` shows a command's options

@@ -21,9 +21,10 @@ import { returnsModule } from './returns/index.ts';
 import { complaintsModule } from './complaints/index.ts';
 import { notificationsModule } from './notifications/index.ts';
 import { webhooksModule } from './webhooks/index.ts';
+import { searchModule } from './search/index.ts';
 
 /**
  * Core domain modules, loaded before any plugin, in this order. Each is a folder under
  * `modules/<name>/` whose `index.ts` exports a module descriptor built with `definePlugin`.
  */
-export const coreModules: PluginInstance<any>[] = [usersModule(), authModule(), auditModule(), adminUsersModule(), apiKeysModule(), addressesModule(), taxonomyModule(), mediaModule(), catalogModule(), inventoryModule(), purchasingModule(), wishlistModule(), cartsModule(), shippingModule(), ordersModule(), paymentsModule(), checkoutModule(), invoicesModule(), returnsModule(), complaintsModule(), notificationsModule(), webhooksModule()];
+export const coreModules: PluginInstance<any>[] = [usersModule(), authModule(), auditModule(), adminUsersModule(), apiKeysModule(), addressesModule(), taxonomyModule(), mediaModule(), catalogModule(), inventoryModule(), purchasingModule(), wishlistModule(), cartsModule(), shippingModule(), ordersModule(), paymentsModule(), checkoutModule(), invoicesModule(), returnsModule(), complaintsModule(), notificationsModule(), searchModule(), webhooksModule()];

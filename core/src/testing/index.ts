@@ -16,3 +16,4 @@ export {
 export { runPaymentProviderConformance, type PaymentProviderUnderTest, type PaymentProviderCapabilities, type PaymentProviderConformanceOptions } from './payment-provider-conformance.ts';
 export { runShippingCarrierConformance, type ShippingCarrierUnderTest, type ShippingCarrierConformanceOptions } from './carrier-conformance.ts';
 export { runNotificationChannelConformance, type NotificationChannelUnderTest, type NotificationChannelConformanceOptions, type ReceivedMessage } from './notification-channel-conformance.ts';
+export { runSearchProviderConformance, type SearchProviderConformanceOptions } from './search-provider-conformance.ts';

@@ -18,7 +18,7 @@ describe('cartwright CLI: configuration errors', () => {
     expect(result.stderr).to.equal(
       [
         `Invalid configuration in ${workspace.path('cartwright.config.json')}:`,
-        '  - colour (core): is not a known option (known: store, http, database, events, jobs, auth, catalog, tax, inventory, carts, shipping, notifications, returns, media, webhooks, logging, plugins)',
+        '  - colour (core): is not a known option (known: store, http, database, events, jobs, auth, catalog, tax, inventory, carts, shipping, notifications, returns, media, search, webhooks, logging, plugins)',
         '  - http.port (core): expected integer, got string',
         '',
       ].join('\n'),

@@ -371,6 +371,32 @@ export const CoreConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    search: Type.Object(
+      {
+        /** The search provider's id: core's `postgres` (default, also on the embedded database) or a plugin's (`elasticsearch`). */
+        provider: Type.String({ minLength: 1, maxLength: 100, default: 'postgres' }),
+        /** The catalog's language for stemming: a PostgreSQL text search configuration (`english`, `german`, `french`, `simple` for none…); a plugin maps it to its own analyser. */
+        language: Type.String({ pattern: '^[a-z_]{1,63}$', default: 'english' }),
+        /** How much relevance favours some products among equally good matches (0 turns one off; see docs/admin/search.md). */
+        boosts: Type.Object(
+          {
+            inStock: Type.Number({ minimum: 0, maximum: 10, default: 0.5 }),
+            featured: Type.Number({ minimum: 0, maximum: 10, default: 0.25 }),
+            popularity: Type.Number({ minimum: 0, maximum: 10, default: 0.25 }),
+          },
+          { additionalProperties: false, default: {} },
+        ),
+        /** What shoppers search for, kept for `/admin/search/queries` and the analytics: the query, its result count and filters, never who asked. */
+        analytics: Type.Object(
+          {
+            enabled: Type.Boolean({ default: true }),
+            retentionDays: Type.Integer({ minimum: 1, maximum: 3650, default: 180 }),
+          },
+          { additionalProperties: false, default: {} },
+        ),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     webhooks: Type.Object(
       {
         /**

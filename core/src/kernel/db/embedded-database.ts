@@ -1,6 +1,8 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
 import { createPostgreSqlTypeParsers } from '@mikro-orm/sql';
 import postgresArray from 'postgres-array';
 import { PGliteDialect, type DatabaseConnection, type Dialect, type Driver, type TransactionSettings } from 'kysely';
@@ -30,6 +32,9 @@ export interface EmbeddedDatabase {
  */
 const migratedClusters = new Map<string, Promise<Blob>>();
 
+/** The contrib extensions core's migrations create (search: trigram similarity and accent folding); PGlite must load them before `create extension`. */
+const EXTENSIONS = { pg_trgm, unaccent };
+
 export async function openEmbeddedDatabase(dataDir: string, options: { template?: string } = {}): Promise<EmbeddedDatabase> {
   const inMemory = dataDir === 'memory://' || dataDir.startsWith('memory:');
   let unlock = () => {};
@@ -41,8 +46,8 @@ export async function openEmbeddedDatabase(dataDir: string, options: { template?
   let pglite: PGlite;
   const template = inMemory && options.template ? migratedClusters.get(options.template) : undefined;
   try {
-    if (template) pglite = await PGlite.create({ parsers, loadDataDir: await template });
-    else pglite = inMemory ? await createInMemory(parsers) : await PGlite.create({ dataDir, parsers });
+    if (template) pglite = await PGlite.create({ parsers, extensions: EXTENSIONS, loadDataDir: await template });
+    else pglite = inMemory ? await createInMemory(parsers) : await PGlite.create({ dataDir, parsers, extensions: EXTENSIONS });
   } catch (error) {
     unlock();
     throw error;
@@ -136,11 +141,11 @@ let pristineCluster: Promise<Blob> | undefined;
  * loading a copy takes about a second where running initdb again takes four.
  */
 async function createInMemory(parsers: PGliteOptions['parsers']): Promise<PGlite> {
-  if (pristineCluster) return PGlite.create({ parsers, loadDataDir: await pristineCluster });
+  if (pristineCluster) return PGlite.create({ parsers, extensions: EXTENSIONS, loadDataDir: await pristineCluster });
   let settle!: (blob: Promise<Blob>) => void;
   pristineCluster = new Promise<Blob>((resolve) => (settle = (blob) => resolve(blob)));
   try {
-    const pglite = await PGlite.create({ parsers });
+    const pglite = await PGlite.create({ parsers, extensions: EXTENSIONS });
     const dump = pglite.dumpDataDir('none');
     settle(dump);
     await dump;

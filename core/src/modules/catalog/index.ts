@@ -45,6 +45,7 @@ export { CatalogErrors } from './catalog.errors.ts';
 export { catalogScope, type CatalogScope } from './catalog-access.ts';
 export { loadProductViews } from './product-views.ts';
 export { listProducts, type ProductListRequest } from './product-listing.ts';
+export { listProductsByIds } from './product-list-by-ids.ts';
 export { loadVariantsForSale, type VariantForSale } from './variants-for-sale.ts';
 export type { ShownPrice } from './pricing.ts';
 export * as ProductSchemas from './product.schemas.ts';

@@ -19,6 +19,8 @@ export interface ProductListRequest {
   brand?: string | undefined;
   tag?: string | undefined;
   collection?: string | undefined;
+  /** Only these products (search hydrating its hits). */
+  ids?: readonly string[] | undefined;
   priceMin?: number | undefined;
   priceMax?: number | undefined;
   currency: string;
@@ -129,6 +131,7 @@ export async function listProducts(
     if (visibility.vendorId) where.push(sql`p.vendor_id = ${visibility.vendorId}`);
   }
   const empty = { items: [], count: 0 };
+  if (request.ids) where.push(sql`p.id = any(${[...request.ids]})`);
   if (request.q) {
     const pattern = likeContaining(request.q);
     where.push(sql`(p.title ilike ${pattern} or exists (select 1 from cw_product_variant sv where sv.product_id = p.id and sv.deleted_at is null and sv.sku ilike ${pattern}))`);
