@@ -99,6 +99,25 @@ describe('search administration', function () {
       expect((await c.admin.as.get('/admin/search/status')).body.lastReindex.outcome).to.equal('succeeded');
     });
 
+    it('lets a new reindex take over from one whose process stopped reporting progress ten minutes ago, and not before', async () => {
+      const crashed = (minutesAgo: number) =>
+        sql(c.store, `update cw_search_sync_state set reindex_outcome = 'running', reindex_finished_at = null,
+                        reindex_started_at = now() - make_interval(mins => ?), reindex_heartbeat_at = now() - make_interval(mins => ?) where id = 'index'`, [minutesAgo + 1, minutesAgo]);
+      await crashed(9);
+      const blocked = await c.admin.as.post('/admin/search/reindex', {});
+      expect(blocked.status, blocked.text).to.equal(409);
+      expect((await c.admin.as.get('/admin/search/status')).body.lastReindex.outcome).to.equal('running');
+
+      await crashed(11);
+      expect((await c.admin.as.get('/admin/search/status')).body.lastReindex).to.include({
+        outcome: 'failed',
+        error: 'the reindex stopped reporting progress (its process ended)',
+      });
+      const result = await c.store.commerce.withScope((s) => runReindex(s.cradle.em, s.cradle));
+      expect(result.started).to.equal(true);
+      expect((await c.admin.as.get('/admin/search/status')).body.lastReindex.outcome).to.equal('succeeded');
+    });
+
     it('is for staff with the right permission only', async () => {
       const customer = await createAndLogin(c.store, 'shopper@example.com', 'customer');
       expect((await customer.as.get('/admin/search/status')).status).to.equal(403);
