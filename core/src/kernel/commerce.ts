@@ -230,7 +230,7 @@ export async function createCommerce(input: CommerceConfigInput | RuntimeConfig)
       if (processJobs) dispatcher.start();
       if (options.http === false) return undefined;
       server = createServer(app.callback());
-      server.keepAliveTimeout = 5_000;
+      server.keepAliveTimeout = config.http.keepAliveTimeout;
       const port = options.port ?? config.http.port;
       const host = options.host ?? config.http.host;
       await new Promise<void>((resolve, reject) => {

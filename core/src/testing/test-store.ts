@@ -30,7 +30,9 @@ export async function createTestStore(overrides: CommerceConfigInput = {}, optio
       ...overrides,
       logging: { level: (process.env.TEST_LOG_LEVEL as never) ?? 'silent', ...overrides.logging },
       database: { ...database.config, ...overrides.database },
-      http: { host: '127.0.0.1', port: 0, ...overrides.http },
+      // The embedded database runs in this process and can hold the event loop for seconds; a
+      // server closing an idle connection right then races the client reusing it (ECONNRESET).
+      http: { host: '127.0.0.1', port: 0, keepAliveTimeout: 120_000, ...overrides.http },
       jobs: { enabled: options.backgroundWork ?? false, processEvery: 100, ...overrides.jobs },
       events: { pollInterval: 50, retryBaseDelay: 10, retryMaxDelay: 1_000, ...overrides.events },
       // every test request comes from 127.0.0.1: per-IP limits would trip across unrelated tests

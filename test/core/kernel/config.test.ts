@@ -40,7 +40,7 @@ describe('configuration', () => {
   it('names an unknown key and lists the known ones', () => {
     const error = configError(() => validateConfig({ http: { prot: 80 } as never }, []));
     expect(error.message).to.equal(
-      'Invalid configuration:\n  - http.prot (core): is not a known option (known: port, host, bodyLimit, trustProxy, shutdownTimeout, cors)',
+      'Invalid configuration:\n  - http.prot (core): is not a known option (known: port, host, bodyLimit, trustProxy, shutdownTimeout, keepAliveTimeout, cors)',
     );
   });
 

@@ -44,6 +44,12 @@ export const CoreConfigSchema = Type.Object(
         trustProxy: Type.Boolean({ default: false }),
         /** Time given to in-flight requests on SIGTERM before connections are cut, in ms. */
         shutdownTimeout: Type.Integer({ minimum: 0, default: 10_000 }),
+        /**
+         * How long an idle keep-alive connection stays open, in ms. Behind a load balancer, make it
+         * longer than the balancer's idle timeout, or the balancer may reuse a connection just as
+         * the server closes it.
+         */
+        keepAliveTimeout: Type.Integer({ minimum: 1, default: 5_000 }),
         cors: Type.Object(
           {
             /** Allowed origins; empty allows none (server-to-server only), `*` allows all. */
