@@ -17,7 +17,7 @@ describe('the published @cartwright/core package', function () {
   it('packs compiled JavaScript, type declarations and the CLI, not the TypeScript sources', async () => {
     const { stdout } = await run('npm', ['pack', '--dry-run', '--json', '-w', 'core'], { cwd: root });
     const files: string[] = JSON.parse(stdout)[0].files.map((f: { path: string }) => f.path);
-    expect(files).to.include.members(['package.json', 'bin/cartwright.js', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/cli/main.js', 'dist/src/testing/index.js', 'dist/src/testing/media-storage-conformance.d.ts', 'dist/migrations/index.js']);
+    expect(files).to.include.members(['package.json', 'README.md', 'bin/cartwright.js', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/cli/main.js', 'dist/src/testing/index.js', 'dist/src/testing/media-storage-conformance.d.ts', 'dist/migrations/index.js']);
     expect(files.filter((f) => f.startsWith('src/') || f.endsWith('.ts') && !f.endsWith('.d.ts'))).to.deep.equal([]);
   });
 
