@@ -1,6 +1,7 @@
 /**
- * Search benchmark: `/store/search` (a two-word query with every facet; a one-word query with brand,
- * price and stock filters) and `/store/search/suggest` on PostgreSQL, at 10,000 and 100,000 products,
+ * Search benchmark: `/store/search` (a two-word query without facets and the same queries with every
+ * facet; a one-word query with brand, price and stock filters and every facet) and
+ * `/store/search/suggest` on PostgreSQL, at 10,000 and 100,000 products,
  * with 1, 10 and 50 concurrent clients. Each catalog is seeded with set-based SQL
  * (support/search-seed.ts), indexed by the store's own `search.reindex` job, and served by a store in
  * a child process. Latency is measured per request in the parent; prints and records p50/p95/p99 and
@@ -25,6 +26,7 @@ const MEASURED_SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const POOL_SIZE = 10;
 const TARGET_P95_MS = 50;
 const TWO_WORDS = 'two-word query, all facets';
+const TWO_WORDS_PLAIN = 'two-word query, no facets';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const root = join(here, '..');
@@ -33,12 +35,15 @@ interface Scenario {
   name: string;
   /** Many different requests, taken in turn, so no one query stays hot in a cache. */
   paths: string[];
+  /** Plain search: `facets=` asks for none, and `check` makes sure none come back. */
+  unfaceted?: boolean;
 }
 
 function scenarios(): Scenario[] {
   const pairs = MATERIALS.flatMap((material) => NOUNS.filter((noun) => !noun.includes(' ')).map((noun) => `${material} ${noun}`));
   const q = (text: string) => encodeURIComponent(text);
   return [
+    { name: TWO_WORDS_PLAIN, paths: pairs.map((pair) => `/store/search?q=${q(pair)}&currency=USD&facets=`), unfaceted: true },
     { name: TWO_WORDS, paths: pairs.map((pair) => `/store/search?q=${q(pair)}&currency=USD`) },
     {
       name: 'one word + brand, price and stock filters, all facets',
@@ -109,13 +114,17 @@ async function prepare(url: string, size: number, mediaDirectory: string): Promi
   }
 }
 
-/** Refuses to measure a store that answers wrongly: every scenario's first requests must find something. */
+/** Refuses to measure a store that answers wrongly: every scenario's first requests must find something, with facets or without as asked. */
 async function check(base: string, list: Scenario[]): Promise<void> {
   for (const scenario of list) {
     for (const path of scenario.paths.slice(0, 3)) {
       const response = await fetch(base + path);
-      const body = (await response.json()) as { count?: number; items?: unknown[] };
+      const body = (await response.json()) as { count?: number; items?: unknown[]; facets?: Record<string, unknown> };
       if (!response.ok || !(body.items?.length ?? 0)) throw new Error(`${scenario.name}: ${path} answered ${response.status} with ${JSON.stringify(body).slice(0, 300)}`);
+      const facetCount = Object.keys(body.facets ?? {}).length;
+      if (scenario.unfaceted ? facetCount > 0 : path.startsWith('/store/search?') && facetCount === 0) {
+        throw new Error(`${scenario.name}: ${path} answered facets ${JSON.stringify(body.facets).slice(0, 300)}`);
+      }
     }
   }
 }

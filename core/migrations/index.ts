@@ -29,6 +29,8 @@ import { CreateNotificationDelivery } from './0027-notification-delivery.ts';
 import { CreateNotificationCampaigns } from './0028-notification-campaigns.ts';
 import { CreateSearchIndex } from './0029-search-index.ts';
 import { CreateSearchAnalytics } from './0030-search-analytics.ts';
+import { CreatePurchaseReceipts } from './0031-purchase-receipts.ts';
+import { AddNotificationMessageWarnings } from './0032-notification-message-warnings.ts';
 
 /** Core's migrations, in the order they run. Plugins' migrations run after these, in config order. */
 export const coreMigrations: MigrationDefinition[] = [
@@ -62,4 +64,6 @@ export const coreMigrations: MigrationDefinition[] = [
   { name: 'core/0028-notification-campaigns', class: CreateNotificationCampaigns },
   { name: 'core/0029-search-index', class: CreateSearchIndex },
   { name: 'core/0030-search-analytics', class: CreateSearchAnalytics },
+  { name: 'core/0031-purchase-receipts', class: CreatePurchaseReceipts },
+  { name: 'core/0032-notification-message-warnings', class: AddNotificationMessageWarnings },
 ];

@@ -17,3 +17,4 @@ export { runPaymentProviderConformance, type PaymentProviderUnderTest, type Paym
 export { runShippingCarrierConformance, type ShippingCarrierUnderTest, type ShippingCarrierConformanceOptions } from './carrier-conformance.ts';
 export { runNotificationChannelConformance, type NotificationChannelUnderTest, type NotificationChannelConformanceOptions, type ReceivedMessage } from './notification-channel-conformance.ts';
 export { runSearchProviderConformance, type SearchProviderConformanceOptions } from './search-provider-conformance.ts';
+export { runTaxCalculatorConformance, type TaxCalculatorUnderTest, type TaxCalculatorConformanceOptions } from './tax-calculator-conformance.ts';

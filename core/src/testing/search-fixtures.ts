@@ -20,6 +20,8 @@ export const CATEGORIES = {
   utensils: { id: 'cat_utensils', name: 'Utensils', path: ['cat_kitchen', 'cat_cookware'] },
   pantry: { id: 'cat_pantry', name: 'Pantry', path: ['cat_kitchen'] },
   desserts: { id: 'cat_desserts', name: 'Desserts', path: ['cat_kitchen', 'cat_pantry'] },
+  garden: { id: 'cat_garden', name: 'Garden', path: [] },
+  kestrel: { id: 'cat_kestrel', name: 'Kestrel', path: ['cat_garden'] },
 } satisfies Record<string, { id: string; name: string; path: string[] }>;
 
 export const BRANDS = {
@@ -28,12 +30,14 @@ export const BRANDS = {
   oakline: { id: 'brand_oakline', name: 'Oakline' },
   ferro: { id: 'brand_ferro', name: 'Ferro' },
   maison: { id: 'brand_maison', name: 'Maison Dupont' },
+  kestrel: { id: 'brand_kestrel', name: 'Kestrel' },
 } satisfies Record<string, { id: string; name: string }>;
 
 export const TAGS = {
   fresh: { id: 'tag_new', name: 'New in' },
   sale: { id: 'tag_sale', name: 'Sale' },
   eco: { id: 'tag_eco', name: 'Eco' },
+  kestrel: { id: 'tag_kestrel', name: 'Kestrel' },
 } satisfies Record<string, { id: string; name: string }>;
 
 const color = (value: string): SearchAttribute => ({ code: 'color', name: 'Colour', type: 'enum', filterable: true, value });
@@ -42,6 +46,8 @@ const dimmable = (value: boolean): SearchAttribute => ({ code: 'dimmable', name:
 const diameter = (value: number): SearchAttribute => ({ code: 'diameter', name: 'Diameter', type: 'number', filterable: true, value, unit: 'cm' });
 /** Searchable but not filterable: never in a facet. */
 const finish = (value: string): SearchAttribute => ({ code: 'finish', name: 'Finish', type: 'text', filterable: false, value });
+/** Searchable but not filterable, like `finish`. */
+const pattern = (value: string): SearchAttribute => ({ code: 'pattern', name: 'Pattern', type: 'text', filterable: false, value });
 
 type Prices = SearchDocument['prices'];
 const price = (eur: number | null, usd: number | null, jpy: number | null): Prices => {
@@ -95,7 +101,10 @@ const C = CATEGORIES;
 const B = BRANDS;
 const T = TAGS;
 
-/** Thirty products. Comments say what each one is there to test. */
+/** What the garden products share: their boosts are equal, so only the text (or the one field a pair differs in) orders them. */
+const kneeler = { description: 'A padded kneeler for weeding.', categories: [C.garden], prices: price(5500, 5900, 8900), inStock: true, popularity: 20 };
+
+/** Forty products. Comments say what each one is there to test. */
 export const SEARCH_FIXTURES: readonly SearchDocument[] = [
   doc({ n: 1, title: 'Arc Desk Lamp', description: 'An adjustable arm with a warm LED head for reading and late work.', brand: B.lumen, categories: [C.deskLamps], tags: [T.fresh], attributes: [color('black'), watts(8), dimmable(true)], skus: ['LUM-ARC-01'], prices: price(4900, 5400, 7900), inStock: true, popularity: 120, rating: [4.6, 12], createdAt: '2024-03-01T10:00:00.000Z' }),
   doc({ n: 2, title: 'Brass Desk Lamp', description: 'Hand-finished brass shade on a weighted base.', brand: B.nordlys, categories: [C.deskLamps], tags: [T.sale], attributes: [color('brass'), watts(6), dimmable(false), finish('polished')], skus: ['NOR-BRASS-02'], prices: price(8900, 9900, null), inStock: false, popularity: 40, rating: [4.1, 5], createdAt: '2024-01-15T10:00:00.000Z' }),
@@ -135,4 +144,17 @@ export const SEARCH_FIXTURES: readonly SearchDocument[] = [
   doc({ n: 28, title: 'Kitchen Bench Seat', description: 'A pine bench for the breakfast table.', brand: B.oakline, categories: [C.chairs, C.kitchen], prices: price(19900, 21900, 29900), inStock: true, popularity: 35, rating: [3.8, 4], createdAt: '2023-11-02T10:00:00.000Z' }),
   doc({ n: 29, title: 'Enamel Milk Pan', description: 'A small pan for warming milk and sauces.', brand: B.ferro, categories: [C.pans], attributes: [color('red'), diameter(14)], prices: price(2900, 3300, 4200), inStock: true, popularity: 60, rating: [4.1, 9], createdAt: '2024-01-05T10:00:00.000Z' }),
   doc({ n: 30, title: 'Beeswax Candle Pair', description: 'Two hand-dipped candles that burn for ten hours.', categories: [C.home], tags: [T.eco], prices: price(1200, 1300, 1800), inStock: true, popularity: 5, rating: [5, 1], createdAt: '2022-12-12T10:00:00.000Z' }),
+  // the field weights: six kneelers alike but for where the one word "kestrel" sits, in the description, an
+  // attribute, a tag, a category, the brand and the title. Their ids run against the expected order.
+  doc({ n: 31, title: 'Garden Kneeler', ...kneeler, description: 'A padded kneeler for weeding, printed with a kestrel.', createdAt: '2022-06-01T10:00:00.000Z' }),
+  doc({ n: 32, title: 'Garden Kneeler', ...kneeler, attributes: [pattern('kestrel')], createdAt: '2022-06-02T10:00:00.000Z' }),
+  doc({ n: 33, title: 'Garden Kneeler', ...kneeler, tags: [T.kestrel], createdAt: '2022-06-03T10:00:00.000Z' }),
+  doc({ n: 34, title: 'Garden Kneeler', ...kneeler, categories: [C.kestrel], createdAt: '2022-06-04T10:00:00.000Z' }),
+  doc({ n: 35, title: 'Garden Kneeler', ...kneeler, brand: B.kestrel, createdAt: '2022-06-05T10:00:00.000Z' }),
+  doc({ n: 36, title: 'Kestrel Garden Kneeler', ...kneeler, createdAt: '2022-06-06T10:00:00.000Z' }),
+  // twins but for `featured`, then twins but for popularity: the boost puts the second of each pair first
+  doc({ n: 37, title: 'Galvanised Watering Can', description: 'Ten litres with a long spout.', categories: [C.garden], prices: price(5500, 5900, 8900), inStock: true, popularity: 20, createdAt: '2022-06-07T10:00:00.000Z' }),
+  doc({ n: 38, title: 'Galvanised Watering Can', description: 'Ten litres with a long spout.', categories: [C.garden], prices: price(5500, 5900, 8900), inStock: true, featured: true, popularity: 20, createdAt: '2022-06-08T10:00:00.000Z' }),
+  doc({ n: 39, title: 'Willow Log Basket', description: 'Woven willow with two rope handles.', categories: [C.garden], prices: price(5500, 5900, 8900), inStock: true, popularity: 5, createdAt: '2022-06-09T10:00:00.000Z' }),
+  doc({ n: 40, title: 'Willow Log Basket', description: 'Woven willow with two rope handles.', categories: [C.garden], prices: price(5500, 5900, 8900), inStock: true, popularity: 300, createdAt: '2022-06-10T10:00:00.000Z' }),
 ];

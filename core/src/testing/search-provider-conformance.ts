@@ -24,11 +24,14 @@ async function* batchesOf(documents: readonly SearchDocument[], size: number): A
 }
 
 /** Every id the fixture holds, newest first (the order of `sort: 'newest'`). */
-const NEWEST = p(27, 24, 7, 19, 3, 11, 1, 16, 6, 14, 2, 29, 12, 4, 28, 26, 13, 25, 5, 15, 17, 8, 18, 20, 10, 9, 22, 21, 23, 30);
+const NEWEST = p(
+  27, 24, 7, 19, 3, 11, 1, 16, 6, 14, 2, 29, 12, 4, 28, 26, 13, 25, 5, 15, 17, 8, 18, 20, 10, 9, 22, 21, 23, 30,
+  40, 39, 38, 37, 36, 35, 34, 33, 32, 31,
+);
 
 /**
  * Declares the tests every `SearchProvider` must pass: the semantics in `search-provider.ts`,
- * checked with exact expected results over a fixed catalog (`SEARCH_FIXTURES`, 30 products). The
+ * checked with exact expected results over a fixed catalog (`SEARCH_FIXTURES`, 40 products). The
  * kit replaces the provider's whole index with `reindex`, so give it an index of its own. Where
  * the contract fixes an order (sorts, field weights between otherwise equal products, boosts) the
  * kit checks the order; elsewhere it checks the exact set of products. See docs/plugins/search-providers.md.
@@ -65,7 +68,7 @@ export function runSearchProviderConformance(options: SearchProviderConformanceO
       it('an empty or absent q lists every document', async () => {
         for (const q of [undefined, '', '   ']) {
           const result = await search({ q, sort: 'newest' });
-          assert.equal(result.total, 30, `q ${JSON.stringify(q)}: total`);
+          assert.equal(result.total, 40, `q ${JSON.stringify(q)}: total`);
           assert.deepEqual(ids(result), NEWEST, `q ${JSON.stringify(q)}: every document, newest first`);
           assert.equal(result.correctedQuery, undefined);
         }
@@ -123,8 +126,30 @@ export function runSearchProviderConformance(options: SearchProviderConformanceO
         assert.ok(result.hits[0]!.score > result.hits[1]!.score, 'the scores say so too');
       });
 
+      it('weighs the title, then brand and categories, then tags and attributes, then the description', async () => {
+        const result = await search({ q: 'kestrel' });
+        // the kneelers differ only in where "kestrel" sits; equal weights fall back to the id
+        assert.deepEqual(ids(result), p(36, 34, 35, 32, 33, 31), 'title; category, brand; attribute, tag; description');
+        const [title, category, brand, attribute, tag, description] = result.hits.map((h) => h.score);
+        assert.equal(category, brand, 'a category and the brand weigh the same');
+        assert.equal(attribute, tag, 'an attribute and a tag weigh the same');
+        assert.ok(title! > brand! && brand! > tag! && tag! > description!, `scores ${JSON.stringify(result.hits)}`);
+      });
+
       it('boosts the product in stock between two equal text matches', async () => {
         assert.deepEqual(ids(await search({ q: 'cushion' })), p(10, 9), 'the sand cover is in stock, the grey one is not');
+      });
+
+      it('boosts the featured product between two equal text matches', async () => {
+        const result = await search({ q: 'watering' });
+        assert.deepEqual(ids(result), p(38, 37), 'the featured can first, though its id sorts after its twin');
+        assert.ok(result.hits[0]!.score > result.hits[1]!.score, 'the scores say so too');
+      });
+
+      it('boosts the more popular product between two equal text matches', async () => {
+        const result = await search({ q: 'willow' });
+        assert.deepEqual(ids(result), p(40, 39), 'popularity 300 before 5, though its id sorts after its twin');
+        assert.ok(result.hits[0]!.score > result.hits[1]!.score, 'the scores say so too');
       });
 
       it('takes injection-looking input as text', async () => {
@@ -136,7 +161,7 @@ export function runSearchProviderConformance(options: SearchProviderConformanceO
           for (const id of ids(result)) assert.ok(NEWEST.includes(id), `q ${q}: ${id} is a fixture product`);
         }
         assert.deepEqual(sorted(ids(await search({ q: '(lamp) & !desk' }))), p(1, 2, 5), 'operators are separators: "lamp desk"');
-        assert.equal((await search({})).total, 30, 'the index is intact');
+        assert.equal((await search({})).total, 40, 'the index is intact');
       });
 
       it('cuts q at 200 characters', async () => {
@@ -156,9 +181,9 @@ export function runSearchProviderConformance(options: SearchProviderConformanceO
       it('brand, tag, featured, in stock', async () => {
         assert.deepEqual(await newest({ filters: { brandIds: ['brand_ferro', 'brand_oakline'] } }), p(7, 11, 6, 29, 28, 26, 13, 15));
         assert.deepEqual(await newest({ filters: { tagIds: ['tag_eco'] } }), p(6, 4, 26, 13, 18, 20, 23, 30));
-        assert.deepEqual(await newest({ filters: { featured: true } }), p(3, 6, 13));
+        assert.deepEqual(await newest({ filters: { featured: true } }), p(3, 6, 13, 38));
         assert.deepEqual(await newest({ filters: { inStock: false } }), p(27, 7, 2, 15, 9));
-        assert.equal((await search({ filters: { inStock: true } })).total, 25);
+        assert.equal((await search({ filters: { inStock: true } })).total, 35);
       });
 
       it('price: the lowest price in the query currency, inclusive, leaving out products not sold in it', async () => {
@@ -267,18 +292,18 @@ export function runSearchProviderConformance(options: SearchProviderConformanceO
           { min: 50, max: 100, count: 0 },
           { min: 100, max: 250, count: 0 },
           { min: 250, max: 500, count: 0 },
-          { min: 500, max: null, count: 26 },
+          { min: 500, max: null, count: 36 },
         ], 'JPY has no minor unit: the default bands are 10 … 500 yen');
         const own = await search({ currency: 'JPY', priceBands: [1000, 5000, 20000], filters: { price: { max: 5000 } }, facets: ['price'] });
         assert.equal(own.total, 14);
         assert.deepEqual(own.facets.price, [
           { min: 0, max: 1000, count: 2 },
           { min: 1000, max: 5000, count: 12 },
-          { min: 5000, max: 20000, count: 8 },
+          { min: 5000, max: 20000, count: 18 },
           { min: 20000, max: null, count: 4 },
         ], 'the price facet ignores the price filter');
         const unpriced = SEARCH_FIXTURES.filter((d) => !d.prices.JPY).length;
-        assert.equal(own.facets.price!.reduce((sum, b) => sum + b.count, 0) + unpriced, 30);
+        assert.equal(own.facets.price!.reduce((sum, b) => sum + b.count, 0) + unpriced, 40);
       });
 
       it('answers only the facets asked for', async () => {
@@ -309,9 +334,9 @@ export function runSearchProviderConformance(options: SearchProviderConformanceO
 
       it('pages without overlap or gaps', async () => {
         const pages: string[] = [];
-        for (let offset = 0; offset < 35; offset += 7) {
+        for (let offset = 0; offset < 42; offset += 7) {
           const page = await search({ sort: 'newest', limit: 7, offset });
-          assert.equal(page.total, 30, 'the total is of all matches, not the page');
+          assert.equal(page.total, 40, 'the total is of all matches, not the page');
           pages.push(...ids(page));
         }
         assert.deepEqual(pages, NEWEST);
@@ -345,11 +370,11 @@ export function runSearchProviderConformance(options: SearchProviderConformanceO
         await provider.remove(['prod_20', 'prod_99']);
         try {
           assert.deepEqual(sorted(ids(await search({ q: 'lamp' }))), p(1, 2, 3, 4, 5));
-          assert.equal((await search({})).total, 29);
+          assert.equal((await search({})).total, 39);
         } finally {
           await provider.index(SEARCH_FIXTURES.filter((d) => d.id === 'prod_20'));
         }
-        assert.equal((await search({})).total, 30);
+        assert.equal((await search({})).total, 40);
       });
 
       it('index: a document replaces the one with its id', async () => {
@@ -359,7 +384,7 @@ export function runSearchProviderConformance(options: SearchProviderConformanceO
           assert.deepEqual(ids(await search({ q: 'walnut' })), p(21), 'the old title is no longer found');
           assert.deepEqual(ids(await search({ q: 'teak' })), p(22));
           assert.deepEqual(await newest({ filters: { price: { min: 99900 } } }), p(22));
-          assert.equal((await search({})).total, 30);
+          assert.equal((await search({})).total, 40);
         } finally {
           await provider.index([board]);
         }
@@ -368,7 +393,7 @@ export function runSearchProviderConformance(options: SearchProviderConformanceO
 
       it('reindex: replaces everything, answering from the old content until it is done', async () => {
         const kept = SEARCH_FIXTURES.filter((d) => !['prod_25', 'prod_26', 'prod_27'].includes(d.id));
-        const added: SearchDocument = { ...SEARCH_FIXTURES.find((d) => d.id === 'prod_30')!, id: 'prod_31', title: 'Soy Wax Candle Trio', skus: ['SOY-31'] };
+        const added: SearchDocument = { ...SEARCH_FIXTURES.find((d) => d.id === 'prod_30')!, id: 'prod_41', title: 'Soy Wax Candle Trio', skus: ['SOY-41'] };
         const during: SearchResult[] = [];
         async function* slowly(): AsyncGenerator<readonly SearchDocument[]> {
           yield kept.slice(0, 10);
@@ -377,12 +402,12 @@ export function runSearchProviderConformance(options: SearchProviderConformanceO
         }
         const progress = await provider.reindex(slowly());
         assert.deepEqual(sorted(ids(during[0]!)), p(30), 'mid-reindex: the new candle is not there yet');
-        assert.equal(during[1]!.total, 30, 'mid-reindex: the old content, whole');
-        assert.deepEqual(progress, { indexed: 28, removed: 3 });
-        assert.deepEqual(sorted(ids(await search({ q: 'candle' }))), ['prod_30', 'prod_31']);
-        assert.equal((await search({})).total, 28);
+        assert.equal(during[1]!.total, 40, 'mid-reindex: the old content, whole');
+        assert.deepEqual(progress, { indexed: 38, removed: 3 });
+        assert.deepEqual(sorted(ids(await search({ q: 'candle' }))), ['prod_30', 'prod_41']);
+        assert.equal((await search({})).total, 38);
         assert.deepEqual(ids(await search({ q: 'espresso' })), [], 'a product left out is gone');
-        await provider.reindex(batchesOf(SEARCH_FIXTURES, 30));
+        await provider.reindex(batchesOf(SEARCH_FIXTURES, 40));
         assert.deepEqual(ids(await search({ sort: 'newest' })), NEWEST);
       });
     });

@@ -52,7 +52,9 @@ export async function bulkWrite(client: Client, writes: readonly BulkWrite[], op
         if (op === 'create') kept += 1;
         return;
       }
-      refused.push({ id, status: dropped.status, reason: dropped.error?.reason ?? dropped.error?.type ?? 'refused' });
+      // the helper drops a document still answered 429 once its retries are spent without the error
+      const reason = dropped.error?.reason ?? dropped.error?.type ?? (dropped.status === 429 ? 'too many requests after every retry' : 'refused');
+      refused.push({ id, status: dropped.status, reason });
     },
     retries: options.retries,
     wait: 1_000,

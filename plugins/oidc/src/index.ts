@@ -10,7 +10,7 @@ declare module '@cartwright/core' {
   }
 }
 
-export { OidcOptions, type ProviderOptions, type ResolvedProvider } from './options.ts';
+export { OidcOptions, resolveProvider, type ProviderOptions, type ResolvedProvider } from './options.ts';
 export { SocialLoginService, SocialLoginFailure, LOGIN_ATTEMPT_TTL_MS, type SocialLoginError } from './social-login.service.ts';
 export type { ProviderProfile } from './provider-client.ts';
 

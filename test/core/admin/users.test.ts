@@ -80,12 +80,22 @@ describe('admin users', () => {
       for (const response of await Promise.all(calls)) expect(response.status, response.text).to.equal(403);
     });
 
-    it('refuses vendors on /admin/users: they must not see other accounts', async () => {
+    it('refuses approved vendors on /admin/users: a vendor cannot see another vendor’s account, or any other', async () => {
       const vendor = await createAndLogin(store, 'seller@vendor.example', 'vendor');
+      const rival = await createAndLogin(store, 'rival@vendor.example', 'vendor');
+      for (const { id } of [vendor, rival]) expect((await admin.as.post(`/admin/users/${id}/approve`)).status).to.equal(200);
+      // approved, the vendor holds vendor:portal: the vendor portal answers it…
+      expect((await vendor.as.get('/admin/products')).status).to.equal(200);
+      // …and the users module still does not
       const list = await vendor.as.get('/admin/users');
       expect(list.status).to.equal(403);
       expect(list.body).to.include({ code: 'FORBIDDEN', permission: 'users:read' });
+      const other = await vendor.as.get(`/admin/users/${rival.id}`);
+      expect(other.status).to.equal(403);
+      expect(other.body).to.include({ code: 'FORBIDDEN', permission: 'users:read' });
+      expect((await vendor.as.get('/admin/users', { query: { role: 'vendor' } })).status).to.equal(403);
       expect((await vendor.as.get(`/admin/users/${admin.id}`)).status).to.equal(403);
+      expect((await vendor.as.patch(`/admin/users/${rival.id}`, { status: 'disabled' })).status).to.equal(403);
     });
   });
 

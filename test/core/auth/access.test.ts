@@ -97,18 +97,41 @@ describe('admin routes against non-staff callers', () => {
     }
   });
 
-  it('answers 403 to a customer and to a vendor on every /admin route, before looking at the input', async () => {
+  it('answers 403 to a customer on every /admin route, before looking at the input', async () => {
     const { as: customer } = await registerAndLogin(store, 'customer-walk@example.com');
+    for (const { method, path } of adminRequests()) {
+      const res = await customer.request(method, path, method === 'GET' || method === 'DELETE' ? {} : { body: {} });
+      expect(res.status, `${method} ${path}`).to.equal(403);
+      expect(res.body.code).to.equal('FORBIDDEN');
+    }
+  });
+
+  it('answers 403 to an approved vendor on every /admin route that does not accept vendor:portal', async () => {
     const vendorEmail = 'vendor-walk@example.com';
-    await store.client.post('/auth/register', { email: vendorEmail, password: STRONG_PASSWORD, name: 'Vendor', role: 'vendor' });
+    const registered = await store.client.post('/auth/register', { email: vendorEmail, password: STRONG_PASSWORD, name: 'Vendor', role: 'vendor' });
+    await store.commerce.withScope((s) => s.cradle.userService.create({ email: 'approver@example.com', role: 'admin', password: STRONG_PASSWORD }));
+    const adminLogin = await store.client.post('/auth/login', { email: 'approver@example.com', password: STRONG_PASSWORD });
+    const approved = await store.client.post(`/admin/users/${registered.body.user.id}/approve`, undefined, { headers: { authorization: `Bearer ${adminLogin.body.accessToken}` } });
+    expect(approved.status, approved.text).to.equal(200);
     const vendorLogin = await store.client.post('/auth/login', { email: vendorEmail, password: STRONG_PASSWORD });
     const vendor = store.client.with({ authorization: `Bearer ${vendorLogin.body.accessToken}` });
-    for (const client of [customer, vendor]) {
-      for (const { method, path } of adminRequests()) {
-        const res = await client.request(method, path, method === 'GET' || method === 'DELETE' ? {} : { body: {} });
-        expect(res.status, `${method} ${path}`).to.equal(403);
-        expect(res.body.code).to.equal('FORBIDDEN');
-      }
+
+    const acceptsVendors = (r: (typeof store.commerce.routes)[number]) => {
+      const named = (r.access as { permission: string | readonly string[] }).permission;
+      return (typeof named === 'string' ? [named] : named).includes('vendor:portal');
+    };
+    const admin = store.commerce.routes.filter((r) => r.fullPath.startsWith('/admin'));
+    const portal = admin.filter(acceptsVendors);
+    const closed = admin.filter((r) => !acceptsVendors(r));
+    expect(portal, 'routes of the vendor portal').not.to.be.empty;
+    expect(closed.map((r) => r.fullPath)).to.include.members(['/admin/users', '/admin/users/:id', '/admin/roles', '/admin/audit-log', '/admin/api-keys']);
+    // the vendor holds vendor:portal: a portal route lets it through
+    expect((await vendor.get('/admin/products')).status).to.equal(200);
+    for (const r of closed) {
+      const path = r.fullPath.replace(/:([A-Za-z0-9_]+)/g, (_, name: string) => `${name}_01abc`);
+      const res = await vendor.request(r.route.method, path, r.route.method === 'GET' || r.route.method === 'DELETE' ? {} : { body: {} });
+      expect(res.status, `${r.route.method} ${path}`).to.equal(403);
+      expect(res.body.code).to.equal('FORBIDDEN');
     }
   });
 });

@@ -122,3 +122,71 @@ describe('brute-force protection backed by Redis', () => {
     }
   });
 });
+
+describe('password reset limits', () => {
+  let store: TestStore;
+  before(async () => {
+    store = await createTestStore({
+      auth: {
+        rateLimits: {
+          passwordResetPerIp: { points: 4, duration: 3600, blockDuration: 0 },
+          passwordResetPerAccount: { points: 100, duration: 3600, blockDuration: 0 },
+          passwordResetConfirmPerAccount: { points: 2, duration: 3600, blockDuration: 0 },
+        },
+      },
+    });
+  });
+  after(() => store.stop());
+
+  const clearLimits = () => store.commerce.withScope((s) => s.cradle.em.execute('delete from cw_rate_limit'));
+  // the window passing is simulated by expiring the stored counters
+  const windowPasses = () => store.commerce.withScope((s) => s.cradle.em.execute('update cw_rate_limit set expire = ?', [Date.now() - 1]));
+  const resetLink = async (email: string) => {
+    expect((await store.client.post('/auth/password/forgot', { email })).status).to.equal(202);
+    const links = (await notificationsTo(store, email)).filter((m) => m.template === 'auth.password_reset');
+    return links.at(-1)!.data.token;
+  };
+  const expectLimited = (res: { status: number; body: any; headers: Headers }) => {
+    expect(res.status).to.equal(429);
+    expect(res.body.code).to.equal('RATE_LIMITED');
+    expect(Number(res.headers.get('retry-after'))).to.be.within(1, 3600);
+  };
+
+  it('limits reset emails per client IP across addresses with 429 and Retry-After, then recovers', async () => {
+    await clearLimits();
+    for (let i = 0; i < 4; i++) expect((await store.client.post('/auth/password/forgot', { email: `flood${i}@example.com` })).status).to.equal(202);
+    expectLimited(await store.client.post('/auth/password/forgot', { email: 'flood-next@example.com' }));
+    await windowPasses();
+    expect((await store.client.post('/auth/password/forgot', { email: 'flood-next@example.com' })).status).to.equal(202);
+  });
+
+  it('limits reset attempts per client IP, counting unknown tokens, then recovers', async () => {
+    await clearLimits();
+    const guess = (i: number) => store.client.post('/auth/password/reset', { token: `pr_guessed-token-number-${i}`, password: 'a fresh start passphrase' });
+    for (let i = 0; i < 4; i++) expect((await guess(i)).body.code).to.equal('AUTH_EMAIL_TOKEN_INVALID');
+    expectLimited(await guess(4));
+    await windowPasses();
+    expect((await guess(5)).body.code).to.equal('AUTH_EMAIL_TOKEN_INVALID');
+  });
+
+  it('limits resets per account once the link names it, keeps the link usable, leaves other accounts alone, then recovers', async () => {
+    await registerAndLogin(store, 'limited-reset@example.com');
+    await registerAndLogin(store, 'bystander@example.com');
+    const token = await resetLink('limited-reset@example.com');
+    const bystanderToken = await resetLink('bystander@example.com');
+    await clearLimits();
+
+    for (let i = 0; i < 2; i++) {
+      const weak = await store.client.post('/auth/password/reset', { token, password: 'short' });
+      expect(weak.body.errors[0]).to.include({ pointer: '/password', rule: 'minLength' });
+    }
+    expectLimited(await store.client.post('/auth/password/reset', { token, password: 'a fresh start passphrase' }));
+    // the per-IP allowance (4) is not used up: another account's link still works from here
+    expect((await store.client.post('/auth/password/reset', { token: bystanderToken, password: 'an unrelated passphrase' })).status).to.equal(204);
+
+    await windowPasses();
+    // the refusals did not spend the link
+    expect((await store.client.post('/auth/password/reset', { token, password: 'a fresh start passphrase' })).status).to.equal(204);
+    expect((await store.client.post('/auth/login', { email: 'limited-reset@example.com', password: 'a fresh start passphrase' })).status).to.equal(200);
+  });
+});

@@ -1,4 +1,4 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { createHmac, generateKeyPairSync, sign as signBytes, type KeyObject } from 'node:crypto';
 import { expect } from 'chai';
 import jwt from 'jsonwebtoken';
 import bcrypt from 'bcryptjs';
@@ -139,7 +139,25 @@ describe('sign-in, tokens and sessions', () => {
     expect(login.body.code).to.equal('AUTH_ACCOUNT_DISABLED');
     expect((await store.client.post('/auth/refresh', { refreshToken: tokens.refreshToken })).body.code).to.equal('AUTH_ACCOUNT_DISABLED');
   });
+
+  it('refuses the access token of an account disabled behind the admin service’s back with 401', async () => {
+    const { user, tokens } = await registerAndLogin(store, 'quietly-disabled@example.com');
+    expect((await me(tokens.accessToken)).status).to.equal(200);
+    // straight in the database: no session is revoked, so only the per-request status check can stop the token
+    await store.commerce.withScope((s) => s.cradle.em.execute(`update cw_user set status = 'disabled' where id = ?`, [user.id]));
+    const refused = await me(tokens.accessToken);
+    expect(refused.status).to.equal(401);
+    expect(refused.body.code).to.equal('AUTH_TOKEN_INVALID');
+    await store.commerce.withScope((s) => s.cradle.em.execute(`update cw_user set status = 'active' where id = ?`, [user.id]));
+    expect((await me(tokens.accessToken)).status).to.equal(200);
+  });
 });
+
+const pemPair = (pair: { privateKey: KeyObject; publicKey: KeyObject }) => ({
+  privateKey: pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+  publicKey: pair.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+});
+const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 describe('asymmetric access tokens', () => {
   it('sign with RS256 and refuse an HS256 token forged with the public key (algorithm confusion)', async () => {
@@ -161,5 +179,80 @@ describe('asymmetric access tokens', () => {
     } finally {
       await store.stop();
     }
+  });
+  it('round-trips an ES256 token, refusing one signed by another P-256 key', async () => {
+    const pem = pemPair(generateKeyPairSync('ec', { namedCurve: 'P-256' }));
+    const store = await createTestStore({ auth: { jwt: { algorithm: 'ES256', ...pem } } });
+    try {
+      const { tokens, user } = await registerAndLogin(store, 'ec@example.com');
+      expect(jwt.decode(tokens.accessToken, { complete: true })!.header.alg).to.equal('ES256');
+      expect((await store.client.get('/store/me', { headers: { authorization: `Bearer ${tokens.accessToken}` } })).status).to.equal(200);
+      const claims = jwt.decode(tokens.accessToken) as Record<string, unknown>;
+      const stranger = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
+      const forged = jwt.sign({ ...claims, role: 'admin', sub: user.id }, stranger, { algorithm: 'ES256' });
+      expect((await store.client.get('/store/me', { headers: { authorization: `Bearer ${forged}` } })).status).to.equal(401);
+    } finally {
+      await store.stop();
+    }
+  });
+
+  it('signs EdDSA (Ed25519) tokens and refuses tampered, alg:none, HS256-with-the-public-key, wrongly keyed and expired ones with 401', async () => {
+    const keys = generateKeyPairSync('ed25519');
+    const pem = pemPair(keys);
+    const store = await createTestStore({ auth: { jwt: { algorithm: 'EdDSA', ...pem } } });
+    const me = (token: string) => store.client.get('/store/me', { headers: { authorization: `Bearer ${token}` } });
+    try {
+      const { tokens, user } = await registerAndLogin(store, 'edwards@example.com');
+      const [h, p, s] = tokens.accessToken.split('.') as [string, string, string];
+      expect(JSON.parse(Buffer.from(h, 'base64url').toString())).to.deep.equal({ alg: 'EdDSA', typ: 'JWT' });
+      const claims = JSON.parse(Buffer.from(p, 'base64url').toString());
+      expect(claims).to.include({ sub: user.id, typ: 'access', iss: 'cartwright', aud: 'cartwright' });
+      expect(claims.exp - claims.iat).to.equal(900);
+      const ok = await me(tokens.accessToken);
+      expect(ok.status, ok.text).to.equal(200);
+      // refresh hands out EdDSA tokens too
+      const refreshed = await store.client.post('/auth/refresh', { refreshToken: tokens.refreshToken });
+      expect((await me(refreshed.body.accessToken)).status).to.equal(200);
+
+      const signWith = (key: KeyObject, header: object, payload: object) => {
+        const input = `${part(header)}.${part(payload)}`;
+        return `${input}.${signBytes(null, Buffer.from(input), key).toString('base64url')}`;
+      };
+      const now = Math.floor(Date.now() / 1000);
+      const header = { alg: 'EdDSA', typ: 'JWT' };
+      const tampered = `${h}.${part({ ...claims, role: 'admin' })}.${s}`;
+      const none = `${part({ alg: 'none', typ: 'JWT' })}.${p}.`;
+      const confusedInput = `${part({ alg: 'HS256', typ: 'JWT' })}.${p}`;
+      const confused = `${confusedInput}.${createHmac('sha256', pem.publicKey).update(confusedInput).digest('base64url')}`;
+      const wrongKey = signWith(generateKeyPairSync('ed25519').privateKey, header, claims);
+      const expired = signWith(keys.privateKey, header, { ...claims, iat: now - 1000, exp: now - 60 });
+      const notYet = signWith(keys.privateKey, header, { ...claims, nbf: now + 600 });
+      const otherAudience = signWith(keys.privateKey, header, { ...claims, aud: 'someone-else' });
+      const notAccess = signWith(keys.privateKey, header, { ...claims, typ: 'refresh' });
+      const noTyp = signWith(keys.privateKey, { alg: 'EdDSA' }, claims);
+      // the genuine signature under a header that names another algorithm
+      const relabelled = `${part({ alg: 'RS256', typ: 'JWT' })}.${p}.${s}`;
+      for (const [name, token] of Object.entries({ tampered, none, confused, wrongKey, expired, notYet, otherAudience, notAccess, noTyp, relabelled })) {
+        const res = await me(token);
+        expect(res.status, name).to.equal(401);
+        expect(res.body.code, name).to.equal('AUTH_TOKEN_INVALID');
+      }
+      // the control: the same hand-made signing with the right key and header is accepted
+      expect((await me(signWith(keys.privateKey, header, claims))).status).to.equal(200);
+    } finally {
+      await store.stop();
+    }
+  });
+
+  it('refuses to start with EdDSA and a key that is not Ed25519, saying which key it needs', async () => {
+    const rsa = pemPair(generateKeyPairSync('rsa', { modulusLength: 2048 }));
+    let failure: unknown;
+    try {
+      const store = await createTestStore({ auth: { jwt: { algorithm: 'EdDSA', ...rsa } } });
+      await store.stop();
+    } catch (error) {
+      failure = error;
+    }
+    expect(String(failure)).to.match(/auth\.jwt\.algorithm EdDSA needs Ed25519 keys.*got rsa/);
   });
 });

@@ -296,15 +296,27 @@ describe('carts', () => {
   });
 
   describe('reservations and expiry', () => {
-    it('reserves a cart’s lines for checkout, and expiring an abandoned cart returns the stock', async () => {
+    it('holds no stock for a cart: its lines stay available to it, and only an order’s reservation makes them short', async () => {
       const { variantId } = await productWithVariant(c, 'Reserved clock');
       await stock(variantId, 4);
       const { cart, as } = await guest();
       await ok(as.post(`/store/carts/${cart.id}/items`, { variantId, quantity: 3 }));
-      const held = await c.store.commerce.withScope((s) => s.cradle.em.transactional((tx) => s.cradle.cartService.reserve(tx, cart.id)));
+      const read = await ok(as.get(`/store/carts/${cart.id}`));
+      expect(read.lines[0]).to.include({ availability: 'available', availableQuantity: 4 });
+      expect((await ok(c.admin.as.get('/admin/inventory/levels', { query: { variantId } }))).items[0]).to.include({ reserved: 0, available: 4 });
+      // what checkout does: hold the lines under the order's id, in the transaction that closes the cart
+      const held = await c.store.commerce.withScope((s) => s.cradle.reservationService.reserve(s.cradle.em, { reference: 'ord_elsewhere', lines: [{ variantId, quantity: 2 }] }));
       expect(held).to.deep.equal({ ok: true });
-      expect((await ok(c.admin.as.get('/admin/inventory/levels', { query: { variantId } }))).items[0]).to.include({ reserved: 3, available: 1 });
+      const short = await ok(as.get(`/store/carts/${cart.id}`));
+      expect(short.lines[0]).to.include({ availability: 'insufficient', availableQuantity: 2 });
+      expect(short.purchasable).to.equal(false);
+    });
 
+    it('expires an abandoned guest cart after carts.guestTtlDays, once, with one cart.expired, and keeps a customer’s', async () => {
+      const { variantId } = await productWithVariant(c, 'Abandoned clock');
+      await stock(variantId, 4);
+      const { cart, as } = await guest();
+      await ok(as.post(`/store/carts/${cart.id}/items`, { variantId, quantity: 3 }));
       const customerCart = await ok(customer.as.post('/store/carts', {}), 201);
       const inAMonth = new Date(Date.now() + 31 * 86_400_000);
       const { expired } = await c.store.commerce.withScope((s) => s.cradle.cartService.expireAbandoned(inAMonth));

@@ -1,7 +1,11 @@
+import { mkdir } from 'node:fs/promises';
 import { expect } from 'chai';
 import { CliWorkspace, FIXTURES } from './fixtures/cli-harness.ts';
 
-describe('cartwright CLI: configuration errors', () => {
+describe('cartwright CLI: configuration errors', function () {
+  // bounds hung children; `openapi` builds a whole store in memory
+  this.timeout(180_000);
+
   let workspace: CliWorkspace;
   beforeEach(async () => {
     workspace = await CliWorkspace.create({ database: false });
@@ -39,10 +43,29 @@ describe('cartwright CLI: configuration errors', () => {
     expect(result.stderr).to.equal(
       [
         `Invalid configuration in ${workspace.path('cartwright.config.ts')}:`,
-        '  - plugins[0].options.apiKey (plugin "@cartwright-test/required-option"): is required but missing',
+        '  - plugins[0].options.apiKey (plugin "@cartwright-test/required-option"): is required but missing (expected string)',
         '',
       ].join('\n'),
     );
+  });
+
+  it('reads the file named by --config or -c instead of the one in the working directory', async () => {
+    await workspace.write('cartwright.config.json', JSON.stringify({ store: { name: 'Default Shop' } }));
+    await mkdir(workspace.path('configs'));
+    await workspace.write('configs/staging.json', JSON.stringify({ store: { name: 'Staging Shop' } }));
+    await workspace.write('configs/broken.mjs', "export default { http: { port: 'eighty' } };\n");
+
+    const staging = await workspace.run(['openapi', '--config', 'configs/staging.json']);
+    expect(staging.code, staging.stderr).to.equal(0);
+    expect((JSON.parse(staging.stdout) as { info: { title: string } }).info.title).to.equal('Staging Shop API');
+
+    const broken = await workspace.run(['migrate', '-c', 'configs/broken.mjs']);
+    expect(broken.code).to.equal(1);
+    expect(broken.stderr).to.equal(`Invalid configuration in ${workspace.path('configs/broken.mjs')}:\n  - http.port (core): expected integer, got string\n`);
+
+    const missing = await workspace.run(['openapi', '--config', 'configs/nope.json']);
+    expect(missing.code).to.equal(1);
+    expect(missing.stderr).to.equal(`Invalid configuration:\n  - --config (core): file not found: ${workspace.path('configs/nope.json')}\n`);
   });
 
   it('names a plugin that fails to register, without a stack trace, and exits 1', async () => {

@@ -1,7 +1,25 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { expect } from 'chai';
+import { createCommerce } from '@cartwright/core';
+import { eventually } from '@cartwright/core/testing';
+import markerJob, { MARKER_JOB } from './fixtures/marker-job.plugin.ts';
 import { CliWorkspace, FIXTURES, freePort, jsonConfig } from './fixtures/cli-harness.ts';
 
 const withPostgres = Boolean(process.env.DATABASE_URL);
+
+/** The error code of a TCP connection to 127.0.0.1:`port`, or `connected` when something listens there. */
+function connectionError(port: number): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve('connected');
+    });
+    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+  });
+}
 
 describe('cartwright CLI: start', function () {
   this.timeout(180_000);
@@ -31,7 +49,7 @@ describe('cartwright CLI: start', function () {
     expect(result.stderr).to.equal('');
   });
 
-  it('lets a request in flight finish on SIGTERM before exiting 0', async () => {
+  it('keeps answering a request in flight after SIGTERM, refusing new connections, and exits 0 once it is answered', async () => {
     workspace = await CliWorkspace.create({
       files: {
         'cartwright.config.mjs': [
@@ -48,7 +66,13 @@ describe('cartwright CLI: start', function () {
     await server.waitForOutput(/^slow request started$/m);
     server.child.kill('SIGTERM');
 
-    expect(await response).to.deep.equal({ status: 200, body: { finished: true } });
+    // the process is stopping (it no longer accepts connections) while the request is still being worked on
+    await server.waitForOutput(/^slow request still running after SIGTERM$/m);
+    await eventually(async () => expect(await connectionError(Number(new URL(base).port))).to.equal('ECONNREFUSED'));
+    expect(server.child.exitCode).to.equal(null);
+    server.child.kill('SIGUSR2');
+
+    expect(await response).to.deep.equal({ status: 200, body: { finished: true, answeredAfterSigterm: true } });
     const result = await server.exit();
     expect(result.code, result.stderr).to.equal(0);
   });
@@ -62,11 +86,44 @@ describe('cartwright CLI: start', function () {
     expect(result.stderr).to.not.match(/\n\s+at /);
   });
 
-  (withPostgres ? it : it.skip)('start --worker runs jobs without HTTP and stops on SIGTERM (needs PostgreSQL: skipped when DATABASE_URL is unset)', async () => {
-    workspace = await CliWorkspace.create({ files: { 'cartwright.config.json': jsonConfig() } });
+  (withPostgres ? it : it.skip)('start --worker runs a job enqueued by another process, binds no HTTP port, and stops on SIGTERM (needs PostgreSQL, the only database two processes can share: skipped when DATABASE_URL is unset)', async () => {
+    const port = await freePort();
+    workspace = await CliWorkspace.create({
+      files: {
+        'cartwright.config.mjs': [
+          "import { defineConfig } from '@cartwright/core';",
+          `import markerJob from '${FIXTURES}/marker-job.plugin.ts';`,
+          'export default defineConfig({',
+          `  http: { host: '127.0.0.1', port: ${port} },`,
+          '  database: { autoMigrate: true },',
+          "  plugins: [markerJob({ markerFile: new URL('./marker.json', import.meta.url).pathname })],",
+          '});',
+        ].join('\n'),
+      },
+    });
     const worker = workspace.spawn(['start', '--worker']);
     await worker.waitForOutput(/worker started, running background jobs and event delivery \(no HTTP\)$/m);
+
+    // an API node with job processing off: it only enqueues
+    const enqueuer = await createCommerce({
+      database: { url: workspace.env.DATABASE_URL! },
+      jobs: { enabled: false },
+      logging: { level: 'silent' },
+      plugins: [markerJob({ markerFile: workspace.path('enqueuer-marker.json') })],
+    });
+    try {
+      await enqueuer.start({ http: false });
+      expect(enqueuer.jobs.processing).to.equal(false);
+      await enqueuer.jobs.now(MARKER_JOB, { word: 'from-the-api-node' });
+    } finally {
+      await enqueuer.stop();
+    }
+
+    await worker.waitForOutput(/^marker job ran: from-the-api-node$/m);
+    expect(JSON.parse(await readFile(workspace.path('marker.json'), 'utf8'))).to.deep.equal({ word: 'from-the-api-node', pid: worker.child.pid });
+    expect(existsSync(workspace.path('enqueuer-marker.json'))).to.equal(false);
     expect(worker.stdout).to.not.contain('http://');
+    expect(await connectionError(port)).to.equal('ECONNREFUSED');
 
     worker.child.kill('SIGTERM');
     const result = await worker.exit();

@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import { STRONG_PASSWORD } from '../auth/auth-helpers.ts';
+import { login } from '../admin/admin-helpers.ts';
 import { createInventoryStore, created, productWithVariant, query, simpleProduct, type InventoryStore } from './inventory-helpers.ts';
 
 describe('stock in the catalog, and low-stock alerts', () => {
@@ -71,5 +73,33 @@ describe('stock in the catalog, and low-stock alerts', () => {
     await c.admin.as.post('/admin/inventory/adjustments', { variantId, delta: 9 }); // 10: above again
     await c.admin.as.post('/admin/inventory/adjustments', { variantId, delta: -9 }); // 1: crossed again
     expect(await alerts()).to.have.length(2);
+  });
+
+  it('tells the vendor who owns a variant, and the admins, when its stock runs low, through event delivery and the in-app inbox', async () => {
+    await c.store.commerce.withScope((s) =>
+      s.cradle.userService.create({ email: 'low-stock-vendor@example.com', role: 'vendor', password: STRONG_PASSWORD, name: 'Potter', status: 'active' }),
+    );
+    const vendor = await login(c.store, 'low-stock-vendor@example.com');
+    const { variantId, sku } = await productWithVariant(c, 'Vendor Vat', vendor.as);
+    expect((await vendor.as.put('/admin/inventory/levels', { variantId, onHand: 5, lowStockThreshold: 2 })).status).to.equal(200);
+    expect((await vendor.as.post('/admin/inventory/adjustments', { variantId, delta: -3, reason: 'adjustment', note: 'breakage' })).status).to.equal(201);
+    const [event] = await query<{ payload: any }>(c, `select payload from cw_outbox_event where name = 'inventory.low_stock' and payload->>'variantId' = ?`, [variantId]);
+    expect(typeof event!.payload === 'string' ? JSON.parse(event!.payload) : event!.payload).to.include({ vendorId: vendor.id, available: 2, threshold: 2 });
+
+    await c.store.deliverEvents();
+    const messages = await query<{ recipient: any; channel: string }>(
+      c,
+      `select recipient, channel from cw_notification_message where event_name = 'inventory.low_stock' and data->'product'->>'sku' = ? order by channel, recipient_key`,
+      [sku],
+    );
+    const recipients = messages.map((m) => `${(typeof m.recipient === 'string' ? JSON.parse(m.recipient) : m.recipient).userId}|${m.channel}`).sort();
+    expect(recipients).to.deep.equal([`${c.admin.id}|email`, `${c.admin.id}|in_app`, `${vendor.id}|email`, `${vendor.id}|in_app`].sort());
+
+    await c.store.commerce.withScope(async (scope) => {
+      const job = c.store.commerce.jobs.definitions().find((d) => d.name === 'notifications.send-due')!;
+      await job.handler(undefined, { em: scope.cradle.em, cradle: scope.cradle, logger: scope.cradle.logger, jobId: 'test' });
+    });
+    const inbox = (await vendor.as.get('/store/me/notifications')).body.items as any[];
+    expect(inbox.some((entry) => JSON.stringify(entry).includes(sku))).to.equal(true);
   });
 });

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { createAndLogin } from '../admin/admin-helpers.ts';
+import { auditEntries, createAndLogin } from '../admin/admin-helpers.ts';
 import { createInventoryStore, created, productWithVariant, query, type InventoryStore } from './inventory-helpers.ts';
 
 describe('admin inventory', () => {
@@ -97,6 +97,54 @@ describe('admin inventory', () => {
       const low = await c.admin.as.get('/admin/inventory/low-stock', { query: { limit: 100 } });
       expect(low.status).to.equal(200);
       expect(low.body.items.find((l: any) => l.variantId === variantId)).to.include({ available: 3, lowStockThreshold: 5 });
+    });
+  });
+
+  describe('reasons and the audit log', () => {
+    const entries = async (variantId: string) => (await auditEntries(c.admin, { targetId: variantId })).items.reverse();
+
+    it('sets a level with a reason the ledger records, and refuses a reason an admin may not give, naming the field', async () => {
+      const { variantId } = await productWithVariant(c, 'Returned Radio');
+      const set = await c.admin.as.put('/admin/inventory/levels', { variantId, onHand: 6, reason: 'receipt', note: 'carton found' });
+      expect(set.status, set.text).to.equal(200);
+      const recount = await c.admin.as.put('/admin/inventory/levels', { variantId, onHand: 5 });
+      expect(recount.status).to.equal(200);
+      for (const reason of ['sale', 'reservation', 'transfer', 'damaged']) {
+        const refused = await c.admin.as.put('/admin/inventory/levels', { variantId, onHand: 9, reason });
+        expect(refused.status, reason).to.equal(400);
+        expect(refused.body.errors.map((e: any) => e.pointer)).to.include('/reason');
+        const adjusted = await c.admin.as.post('/admin/inventory/adjustments', { variantId, delta: 1, reason });
+        expect(adjusted.status, reason).to.equal(400);
+      }
+      const movements = (await c.admin.as.get('/admin/inventory/movements', { query: { variantId } })).body.items as any[];
+      expect(movements.map((m) => [m.deltaOnHand, m.reason, m.note])).to.deep.equal([
+        [-1, 'adjustment', null],
+        [6, 'receipt', 'carton found'],
+      ]);
+    });
+
+    it('records each set, adjustment and transfer in the audit log with the level before and after, and nothing for a refused one', async () => {
+      const { variantId } = await productWithVariant(c, 'Audited Anchor');
+      const annex = await created(c.admin.as, '/admin/inventory/locations', { name: 'Audit annex', code: 'audit-annex' });
+      await c.admin.as.put('/admin/inventory/levels', { variantId, onHand: 6, lowStockThreshold: 1, reason: 'receipt' });
+      await c.admin.as.post('/admin/inventory/adjustments', { variantId, delta: -2, reason: 'adjustment', note: 'broken in transit' });
+      expect((await c.admin.as.post('/admin/inventory/adjustments', { variantId, delta: -100 })).status).to.equal(422);
+      const [main] = (await c.admin.as.get('/admin/inventory/locations')).body.items;
+      await c.admin.as.post('/admin/inventory/transfers', { variantId, fromLocationId: main.id, toLocationId: annex.id, quantity: 3 });
+
+      const logged = await entries(variantId);
+      expect(logged.map((e) => e.action)).to.deep.equal(['stock_level.set', 'stock_level.adjusted', 'stock_level.transferred']);
+      expect(logged.every((e) => e.actor.id === c.admin.id && e.target.type === 'stock_level')).to.equal(true);
+      const [set, adjusted, transferred] = logged as [Record<string, any>, Record<string, any>, Record<string, any>];
+      expect(set.before).to.equal(null);
+      expect(set.after).to.include({ onHand: 6, lowStockThreshold: 1, delta: 6, reason: 'receipt' });
+      expect(adjusted.before).to.include({ onHand: 6, available: 6 });
+      expect(adjusted.after).to.include({ onHand: 4, delta: -2, reason: 'adjustment', note: 'broken in transit' });
+      expect(transferred.before.from).to.include({ locationId: main.id, onHand: 4 });
+      expect(transferred.before.to).to.equal(null);
+      expect(transferred.after.from).to.include({ onHand: 1 });
+      expect(transferred.after.to).to.include({ locationId: annex.id, onHand: 3 });
+      expect(transferred.after.reference).to.match(/^trf_/);
     });
   });
 

@@ -39,6 +39,22 @@ describe('configuration files', () => {
     expect(loaded.input.http?.port).to.equal(9123);
   });
 
+  it('finds cartwright.config.js in the working directory, as an ES module or as CommonJS', async () => {
+    // test/.tmp lies inside the repository, whose package.json says "type": "module"
+    writeFileSync(join(dir, 'cartwright.config.js'), `export default { store: { name: 'ESM shop' } };\n`);
+    const esm = await loadConfigFile(dir);
+    expect(esm.source).to.equal(join(dir, 'cartwright.config.js'));
+    expect(esm.input.store).to.deep.equal({ name: 'ESM shop' });
+
+    const commonjs = join(dir, 'commonjs-project');
+    mkdirSync(commonjs);
+    writeFileSync(join(commonjs, 'package.json'), JSON.stringify({ type: 'commonjs' }));
+    writeFileSync(join(commonjs, 'cartwright.config.js'), `module.exports = { store: { name: 'CommonJS shop' } };\n`);
+    const cjs = await loadConfigFile(commonjs);
+    expect(cjs.source).to.equal(join(commonjs, 'cartwright.config.js'));
+    expect(cjs.input.store).to.deep.equal({ name: 'CommonJS shop' });
+  });
+
   it('does not let .env override a variable that is already set', async () => {
     process.env.PORT = '9555';
     writeFileSync(join(dir, '.env'), 'PORT=9123\n');

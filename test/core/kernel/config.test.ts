@@ -46,7 +46,30 @@ describe('configuration', () => {
 
   it('names the plugin and the key of a missing plugin option', () => {
     const error = configError(() => validateConfig({}, [paymentsPlugin({} as never)]));
-    expect(error.message).to.equal('Invalid configuration:\n  - plugins[0].options.apiKey (plugin "@acme/plugin-payments"): is required but missing');
+    expect(error.message).to.equal('Invalid configuration:\n  - plugins[0].options.apiKey (plugin "@acme/plugin-payments"): is required but missing (expected string)');
+  });
+
+  it('names the expected type of every missing option, whatever its schema', () => {
+    const shippingPlugin = definePlugin({
+      name: '@acme/plugin-shipping',
+      version: '1.0.0',
+      options: Type.Object({
+        account: Type.Object({ id: Type.String() }),
+        countries: Type.Array(Type.String()),
+        maxWeight: Type.Integer({ minimum: 1 }),
+        mode: Type.Union([Type.Literal('live'), Type.Literal('sandbox')]),
+        timeout: Type.Union([Type.Integer(), Type.String()]),
+      }),
+      register() {},
+    });
+    const error = configError(() => validateConfig({}, [shippingPlugin({ account: {} } as never)]));
+    expect(error.issues).to.have.deep.members([
+      { path: 'plugins[0].options.account.id', owner: '@acme/plugin-shipping', message: 'is required but missing (expected string)' },
+      { path: 'plugins[0].options.countries', owner: '@acme/plugin-shipping', message: 'is required but missing (expected array)' },
+      { path: 'plugins[0].options.maxWeight', owner: '@acme/plugin-shipping', message: 'is required but missing (expected integer)' },
+      { path: 'plugins[0].options.mode', owner: '@acme/plugin-shipping', message: 'is required but missing (expected one of "live", "sandbox")' },
+      { path: 'plugins[0].options.timeout', owner: '@acme/plugin-shipping', message: 'is required but missing (expected integer or string)' },
+    ]);
   });
 
   it('names the plugin, key and type of an unknown or mistyped plugin option, all at once', () => {

@@ -1,8 +1,9 @@
 import { expect } from 'chai';
-import { createCommerce, definePlugin, defineRoute, PluginError } from '@cartwright/core';
+import { createCommerce, definePlugin, defineRoute, PluginError, Type } from '@cartwright/core';
 import { createTestStore, type TestStore } from '@cartwright/core/testing';
 import { createNotesPlugin, newControls, type NotesPluginControls } from '../../support/notes-plugin.ts';
 import { rejectionOf } from '../../support/rejection.ts';
+import { registerAndLogin } from '../auth/auth-helpers.ts';
 import { coreMigrations } from '../../../core/migrations/index.ts';
 
 describe('plugins', () => {
@@ -69,9 +70,71 @@ describe('plugins', () => {
     expect(controls.notesSeenBySubscriber.at(-1)).to.be.greaterThan(0);
   });
 
-  it('give each request its own EntityManager and an anonymous actor', async () => {
-    const scopes = await Promise.all([1, 2].map(() => store.commerce.withScope(async (s) => s.cradle.em)));
-    expect(scopes[0]).not.to.equal(scopes[1]);
+});
+
+describe('the per-request scope', () => {
+  let store: TestStore;
+
+  // answers with what the request's own container scope holds
+  const scopeProbe = definePlugin({
+    name: '@fixtures/plugin-scope-probe',
+    version: '0.0.1',
+    register(api) {
+      api.routes('/fixtures/scope', [
+        defineRoute({
+          method: 'GET',
+          path: '/',
+          summary: 'What the request scope holds',
+          schema: {
+            response: {
+              200: Type.Object({
+                kind: Type.String(),
+                userId: Type.Union([Type.String(), Type.Null()]),
+                role: Type.Union([Type.String(), Type.Null()]),
+                sameAsHandlerActor: Type.Boolean(),
+                requestId: Type.String(),
+                entityManagerId: Type.Integer(),
+              }),
+            },
+          },
+          handler: ({ cradle, actor }) => {
+            const current = cradle.actor;
+            return {
+              kind: current.kind,
+              userId: current.kind === 'user' ? current.userId : null,
+              role: current.kind === 'user' ? current.role : null,
+              sameAsHandlerActor: current === actor,
+              requestId: cradle.requestId,
+              entityManagerId: cradle.em.id,
+            };
+          },
+        }),
+      ]);
+    },
+  });
+
+  before(async () => {
+    store = await createTestStore({ plugins: [scopeProbe()] });
+  });
+  after(() => store.stop());
+
+  it('holds the authenticated user as the current actor of a request with a bearer token', async () => {
+    const { user, as: customer } = await registerAndLogin(store, 'scope-probe@example.com');
+    const res = await customer.get('/fixtures/scope');
+    expect(res.status).to.equal(200);
+    expect(res.body).to.include({ kind: 'user', userId: user.id, role: 'customer', sameAsHandlerActor: true });
+    expect(res.body.requestId).to.equal(res.headers.get('x-request-id'));
+  });
+
+  it('holds an anonymous actor, its own request id and its own EntityManager for each request without a token', async () => {
+    const [first, second] = await Promise.all([store.client.get('/fixtures/scope'), store.client.get('/fixtures/scope')]);
+    for (const res of [first!, second!]) {
+      expect(res.status).to.equal(200);
+      expect(res.body).to.include({ kind: 'anonymous', userId: null, role: null, sameAsHandlerActor: true });
+      expect(res.body.requestId).to.equal(res.headers.get('x-request-id'));
+    }
+    expect(first!.body.requestId).to.not.equal(second!.body.requestId);
+    expect(first!.body.entityManagerId).to.not.equal(second!.body.entityManagerId);
   });
 });
 

@@ -7,9 +7,9 @@ import { inAppMessage, sendInApp, SseConnection } from './inbox-helpers.ts';
 
 const childScript = fileURLToPath(new URL('./inbox-child.ts', import.meta.url));
 
-/** Runs the child store on `url`, which sends one in-app message to the user; resolves with its send result. */
-function sendFromAnotherProcess(url: string, userId: string, subject: string): Promise<unknown> {
-  const child = spawn(process.execPath, ['--conditions=cartwright-source', '--disable-warning=ExperimentalWarning', childScript, userId, subject], {
+/** Runs the child store on `url`, which sends one in-app message per subject to the user, in order; resolves with its send results. */
+function sendFromAnotherProcess(url: string, userId: string, ...subjects: string[]): Promise<unknown[]> {
+  const child = spawn(process.execPath, ['--conditions=cartwright-source', '--disable-warning=ExperimentalWarning', childScript, userId, ...subjects], {
     env: { ...process.env, INBOX_DATABASE_URL: url },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -102,17 +102,33 @@ describe('notifications › inbox stream', function () {
     : it.skip;
   acrossProcesses(
     process.env.DATABASE_URL
-      ? 'receives an entry written by another API process (PostgreSQL LISTEN/NOTIFY)'
-      : 'receives an entry written by another API process (skipped: the embedded database serves one process; set DATABASE_URL)',
+      ? 'receives an entry written by another API process (PostgreSQL LISTEN/NOTIFY), then resumes after Last-Event-ID with exactly those it missed'
+      : 'receives an entry written by another API process, then resumes after Last-Event-ID (skipped: the embedded database serves one process; set DATABASE_URL)',
     async () => {
       const { user, tokens } = await registerAndLogin(store, 'stream-cross@example.com');
       const stream = await SseConnection.open(streamUrl(tokens.accessToken));
       await stream.nextOf('unread-count');
-      const result = await sendFromAnotherProcess(store.database.config.url!, user.id, 'from the other process');
-      expect(result).to.include({ status: 'delivered' });
+      const first = await sendFromAnotherProcess(store.database.config.url!, user.id, 'from the other process');
+      expect(first).to.have.length(1);
+      expect(first[0]).to.include({ status: 'delivered' });
       const event = await stream.nextOf('notification');
       expect(JSON.parse(event.data)).to.include({ title: 'from the other process', body: 'written by another process' });
       stream.close();
+
+      // written by the other process while this client is away
+      const missed = await sendFromAnotherProcess(store.database.config.url!, user.id, 'missed across 1', 'missed across 2');
+      expect(missed.map((r) => (r as { status: string }).status)).to.deep.equal(['delivered', 'delivered']);
+      const resumed = await SseConnection.open(streamUrl(tokens.accessToken), { 'last-event-id': event.id! });
+      expect(resumed.response.statusCode).to.equal(200);
+      const replayed = [await resumed.nextOf('notification'), await resumed.nextOf('notification')];
+      expect(replayed.map((e) => JSON.parse(e.data).title)).to.deep.equal(['missed across 1', 'missed across 2']);
+      expect(BigInt(event.id!) < BigInt(replayed[0]!.id!) && BigInt(replayed[0]!.id!) < BigInt(replayed[1]!.id!)).to.equal(true);
+
+      // no duplicate follows the replay: the next notification on the stream is the next one written
+      const after = await sendFromAnotherProcess(store.database.config.url!, user.id, 'live across');
+      expect(after[0]).to.include({ status: 'delivered' });
+      expect(JSON.parse((await resumed.nextOf('notification')).data).title).to.equal('live across');
+      resumed.close();
     },
   );
 });

@@ -1,8 +1,9 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
+import { runTaxCalculatorConformance } from '@cartwright/core/testing';
 import type { CoreConfig } from '../../../core/src/kernel/config/config.schema.ts';
 import { ConfigError, validateConfig } from '../../../core/src/kernel/config/validate-config.ts';
-import { computeTotals, exclusiveTax, inclusiveTax, percentFraction, RuleBasedTaxCalculator, type TotalsInput } from '../../../core/src/modules/totals/index.ts';
+import { computeTotals, exclusiveTax, inclusiveTax, inclusiveTaxes, percentFraction, RuleBasedTaxCalculator, type TotalsInput } from '../../../core/src/modules/totals/index.ts';
 
 type TaxConfig = CoreConfig['tax'];
 type Rate = TaxConfig['rates'][number];
@@ -31,6 +32,17 @@ function totalsOf(input: ReturnType<typeof cart>, tax: RuleBasedTaxCalculator) {
 const DE = [{ id: 'de-vat', name: 'MwSt. 19 %', countryCode: 'DE', rate: '19' }, { id: 'de-vat-reduced', name: 'MwSt. 7 %', countryCode: 'DE', taxClass: 'reduced', rate: '7' }];
 const IN = [{ id: 'in-gst-18', name: 'GST 18%', countryCode: 'IN', rate: '18' }, { id: 'in-gst-5', name: 'GST 5%', countryCode: 'IN', taxClass: 'reduced', rate: '5' }];
 const US = [{ id: 'us-ca', name: 'CA sales tax', countryCode: 'US', region: 'CA', rate: '7.25' }];
+/** A store in Maharashtra: CGST + SGST within the state, IGST to other states. */
+const IN_STACKED = [
+  { id: 'in-cgst-9', name: 'CGST 9%', countryCode: 'IN', region: 'MH', rate: '9', stack: true },
+  { id: 'in-sgst-9', name: 'SGST 9%', countryCode: 'IN', region: 'MH', rate: '9', stack: true },
+  { id: 'in-igst-18', name: 'IGST 18%', countryCode: 'IN', rate: '18' },
+];
+/** Canada, British Columbia: federal GST and provincial PST on top of each other. */
+const CA_BC = [
+  { id: 'ca-bc-gst', name: 'GST 5%', countryCode: 'CA', region: 'BC', rate: '5', stack: true },
+  { id: 'ca-bc-pst', name: 'PST 7%', countryCode: 'CA', region: 'BC', rate: '7', stack: true },
+];
 
 describe('tax', () => {
   describe('rule-based calculator, tax-inclusive store', () => {
@@ -115,6 +127,53 @@ describe('tax', () => {
     });
   });
 
+  describe('rule-based calculator, stacked rates', () => {
+    it('applies CGST and SGST together within the state, each rounded half up on its own, and IGST to another state', () => {
+      const tax = calculator(IN_STACKED, true);
+      expect(tax.rulesFor({ countryCode: 'IN', region: 'mh' }, 'standard').map((r) => r.id)).to.deep.equal(['in-cgst-9', 'in-sgst-9']);
+      const within = totalsOf(cart('INR', 'IN', 'MH', [[2, 49900]], 4900), tax);
+      // ₹998 × 9/118 = ₹76.1186… → 76.12 per rate; shipping ₹49 × 9/118 = ₹3.7372… → 3.74 per rate
+      expect(within.lines[0]!.taxes).to.deep.equal([
+        { rateId: 'in-cgst-9', name: 'CGST 9%', rate: '9', amount: 7612 },
+        { rateId: 'in-sgst-9', name: 'SGST 9%', rate: '9', amount: 7612 },
+      ]);
+      expect(within.shipping[0]!.taxes.map((t) => t.amount)).to.deep.equal([374, 374]); // a single 18 % would round to 747, not 748
+      expect(within.taxes).to.deep.equal([
+        { rateId: 'in-cgst-9', name: 'CGST 9%', rate: '9', amount: 7986 },
+        { rateId: 'in-sgst-9', name: 'SGST 9%', rate: '9', amount: 7986 },
+      ]);
+      expect(within).to.include({ taxTotal: 15972, total: 104700 });
+      const elsewhere = totalsOf(cart('INR', 'IN', 'KA', [[2, 49900]], 4900), tax);
+      expect(elsewhere.taxes).to.deep.equal([{ rateId: 'in-igst-18', name: 'IGST 18%', rate: '18', amount: 15971 }]);
+    });
+
+    it('adds GST and PST on top of a tax-exclusive price, per rate and half up', () => {
+      const totals = totalsOf(cart('CAD', 'CA', 'BC', [[1, 210], [1, 2000]]), calculator(CA_BC, false));
+      // $2.10: GST 0.105 → 0.11 and PST 0.147 → 0.15 (a combined 12 % would be 0.252 → 0.25); $20.00: 1.00 and 1.40
+      expect(totals.lines.map((l) => l.taxes.map((t) => t.amount))).to.deep.equal([[11, 15], [100, 140]]);
+      expect(totals.lines.map((l) => l.total)).to.deep.equal([236, 2240]);
+      expect(totals.taxes.map((t) => [t.rateId, t.amount])).to.deep.equal([['ca-bc-gst', 111], ['ca-bc-pst', 155]]);
+      expect(totals).to.include({ taxTotal: 266, total: 2476 });
+    });
+
+    it('splits tax out of an inclusive amount over stacked rates in proportion, each part within half a unit of exact', () => {
+      const percents = fc.tuple(fc.integer({ min: 0, max: 30 }), fc.integer({ min: 0, max: 99 })).map(([whole, hundredths]) => `${whole}.${String(hundredths).padStart(2, '0')}`);
+      fc.assert(
+        fc.property(fc.integer({ min: 0, max: 10_000_000_000 }), fc.array(percents, { minLength: 1, maxLength: 3 }), (amount, rates) => {
+          const parts = inclusiveTaxes(amount, rates.map(percentFraction));
+          const r = rates.map((rate) => BigInt(rate.replace('.', '')));
+          const gross = 10_000n + r.reduce((a, b) => a + b, 0n);
+          parts.forEach((part, i) => {
+            const exact = BigInt(amount) * r[i]!;
+            expect(2n * BigInt(part) * gross - gross <= 2n * exact).to.equal(true);
+            expect(2n * exact < 2n * BigInt(part) * gross + gross).to.equal(true);
+          });
+          if (rates.length === 1) expect(parts[0]).to.equal(inclusiveTax(amount, percentFraction(rates[0]!)));
+        }),
+      );
+    });
+  });
+
   describe('configuration', () => {
     it('defaults to no rates, prices without tax, and the standard class, which rates without a class follow', () => {
       const config = validateConfig({}, []);
@@ -130,8 +189,11 @@ describe('tax', () => {
       expect(() => validateConfig({ tax: { rates: [{ id: 'x', name: 'X', countryCode: 'DE', rate: '19.5.1' }] } }, [])).to.throw(ConfigError);
     });
 
-    it('refuses two rules for the same place and class, and duplicate ids', () => {
+    it('refuses two rules for the same place and class unless both stack, and duplicate ids', () => {
       expect(() => calculator([US[0]!, { ...US[0]!, id: 'us-ca-2' }], false)).to.throw(/both apply/);
+      expect(() => calculator([{ ...US[0]!, stack: true }, { ...US[0]!, id: 'us-ca-2' }], false)).to.throw(/both apply.*stack: true/);
+      expect(() => calculator([{ ...US[0]!, stack: true }, { ...US[0]!, id: 'us-ca-2', stack: true }], false)).to.not.throw();
+      expect(validateConfig({ tax: { rates: IN_STACKED } }, []).tax.rates.filter((r) => r.stack).map((r) => r.id)).to.deep.equal(['in-cgst-9', 'in-sgst-9']);
       expect(() => calculator([US[0]!, { ...US[0]!, region: 'NY' }], false)).to.throw(/used twice/);
     });
   });
@@ -164,4 +226,53 @@ describe('tax', () => {
       );
     });
   });
+});
+
+runTaxCalculatorConformance({
+  name: 'RuleBasedTaxCalculator, prices include tax (DE VAT with a reduced class)',
+  create: async () => ({
+    calculator: calculator(DE, true),
+    address: { countryCode: 'DE' },
+    taxClasses: [null, 'reduced', 'no-rate-class'],
+    claims: { taxesAtAddress: true, itemIndependent: true, monotonic: true },
+    knownAnswers: [
+      {
+        request: { currencyCode: 'EUR', address: { countryCode: 'DE' }, items: [{ id: 'line_1', kind: 'line', taxClass: null, amount: 5997 }, { id: 'ship', kind: 'shipping', taxClass: null, amount: 495 }] },
+        taxes: { line_1: [{ rateId: 'de-vat', name: 'MwSt. 19 %', rate: '19', amount: 958 }], ship: [{ rateId: 'de-vat', name: 'MwSt. 19 %', rate: '19', amount: 79 }] },
+      },
+    ],
+  }),
+});
+
+runTaxCalculatorConformance({
+  name: 'RuleBasedTaxCalculator, tax on top (US, California)',
+  create: async () => ({
+    calculator: calculator(US, false),
+    address: { countryCode: 'US', region: 'CA' },
+    claims: { taxesAtAddress: true, itemIndependent: true, monotonic: true },
+    knownAnswers: [
+      {
+        request: { currencyCode: 'USD', address: { countryCode: 'US', region: 'CA' }, items: [{ id: 'half', kind: 'line', taxClass: null, amount: 200 }] },
+        taxes: { half: [{ rateId: 'us-ca', name: 'CA sales tax', rate: '7.25', amount: 15 }] },
+      },
+    ],
+  }),
+});
+
+runTaxCalculatorConformance({
+  name: 'RuleBasedTaxCalculator, stacked rates included in prices (IN CGST + SGST)',
+  create: async () => ({
+    calculator: calculator(IN_STACKED, true),
+    address: { countryCode: 'IN', region: 'MH' },
+    claims: { taxesAtAddress: true, itemIndependent: true, monotonic: true },
+  }),
+});
+
+runTaxCalculatorConformance({
+  name: 'RuleBasedTaxCalculator, stacked rates on top (CA-BC GST + PST), at an address with no rates',
+  create: async () => ({
+    calculator: calculator(CA_BC, false),
+    address: { countryCode: 'CA', region: 'ON' },
+    claims: { itemIndependent: true, monotonic: true },
+  }),
 });

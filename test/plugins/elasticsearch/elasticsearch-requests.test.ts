@@ -141,6 +141,29 @@ describe('elasticsearch: bulk writes', () => {
     expect(error.code).to.equal('ELASTICSEARCH_DOCUMENTS_REJECTED');
     expect(error.message).to.contain('1 of 2').and.contain('prod_bad (400 failed to parse field [rating])');
   });
+
+  it('sends again the documents Elasticsearch answers 429 for, and resolves once it takes them', async () => {
+    let busy = 1;
+    const tooMany = { status: 429, type: 'es_rejected_execution_exception', reason: 'rejected execution of bulk' };
+    const cluster = new MockCluster().withAliases().acceptBulk((op, id) => (id === 'prod_busy' && busy-- > 0 ? tooMany : undefined));
+    await mockedProvider(cluster, { maxRetries: 2 }).index([LAMP, doc('prod_busy')]);
+    const bulks = cluster.requests('POST', '/_bulk');
+    expect(bulks).to.have.length(2);
+    expect(bulks[0]!.body.filter((_: unknown, i: number) => i % 2 === 0)).to.deep.equal([
+      { index: { _index: LIVE_INDEX, _id: 'prod_lamp' } },
+      { index: { _index: LIVE_INDEX, _id: 'prod_busy' } },
+    ]);
+    expect(bulks[1]!.body[0]).to.deep.equal({ index: { _index: LIVE_INDEX, _id: 'prod_busy' } }, 'only the refused document goes again');
+    expect(bulks[1]!.body).to.have.length(2);
+  });
+
+  it('reports a document still answered 429 once the retries are spent', async () => {
+    const cluster = new MockCluster().withAliases().acceptBulk((op, id) => (id === 'prod_busy' ? { status: 429, type: 'es_rejected_execution_exception', reason: 'rejected execution of bulk' } : undefined));
+    const error = await rejection(mockedProvider(cluster, { maxRetries: 1 }).index([LAMP, doc('prod_busy')]));
+    expect(error.code).to.equal('ELASTICSEARCH_DOCUMENTS_REJECTED');
+    expect(error.message).to.contain('1 of 2').and.contain('prod_busy (429 too many requests after every retry)');
+    expect(cluster.requests('POST', '/_bulk')).to.have.length(2, 'the first try and one retry');
+  });
 });
 
 describe('elasticsearch: reindex through aliases', () => {

@@ -45,6 +45,23 @@ describe('elasticsearch: installed in a store (client on the mock cluster)', () 
     await provider.check!().catch((error: Error) => (reason = error.message));
     expect(reason).to.equal(`Elasticsearch at ${NODE} cannot be reached: answered 503`);
   });
+
+  it('fails its search check on /ready when the cluster refuses connections, and passes again once it answers', async () => {
+    cluster.unreachable('HEAD', '/');
+    const failing = await store.client.get('/ready');
+    expect(failing.status, failing.text).to.equal(503);
+    expect(failing.body.checks).to.deep.include({ name: SEARCH_CHECK, ok: false });
+    expect(failing.body.detail).to.contain(SEARCH_CHECK);
+    const provider = await store.commerce.container.cradle.searchProviders.active();
+    let reason = '';
+    await provider.check!().catch((error: Error) => (reason = error.message));
+    expect(reason).to.contain(`Elasticsearch at ${NODE} cannot be reached`).and.contain('ECONNREFUSED');
+
+    cluster.on('HEAD', '/', () => '');
+    const back = await store.client.get('/ready');
+    expect(back.status, back.text).to.equal(200);
+    expect(back.body.checks).to.deep.include({ name: SEARCH_CHECK, ok: true });
+  });
 });
 
 describe('elasticsearch: start-up', () => {

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import Provider from 'oidc-provider';
 import { createTestStore, type TestStore } from '@cartwright/core/testing';
-import oidc, { ATTEMPT_COOKIE } from '@cartwright/plugin-oidc';
+import oidc, { ATTEMPT_COOKIE, resolveProvider } from '@cartwright/plugin-oidc';
 
 const SHOP = 'http://shop.test';
 const SUCCESS = `${SHOP}/signed-in`;
@@ -20,7 +20,7 @@ interface TestAccount {
 }
 
 /** A real OpenID Connect provider (oidc-provider) on a random loopback port, with accounts the test controls. */
-async function startIdentityProvider(redirectUri: string) {
+async function startIdentityProvider(redirectUris: string[]) {
   const accounts = new Map<string, TestAccount>();
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -31,7 +31,7 @@ async function startIdentityProvider(redirectUri: string) {
   console.warn = (...args: unknown[]) => (String(args[0]).startsWith('oidc-provider') ? undefined : warn(...args));
   let provider: Provider;
   try {
-    provider = createProvider(issuer, redirectUri, signingKey, accounts);
+    provider = createProvider(issuer, redirectUris, signingKey, accounts);
   } finally {
     console.warn = warn;
   }
@@ -39,11 +39,12 @@ async function startIdentityProvider(redirectUri: string) {
   return {
     issuer,
     accounts,
+    provider,
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
 
-function createProvider(issuer: string, redirectUri: string, signingKey: object, accounts: Map<string, TestAccount>): Provider {
+function createProvider(issuer: string, redirectUris: string[], signingKey: object, accounts: Map<string, TestAccount>): Provider {
   return new Provider(issuer, {
     jwks: { keys: [{ ...signingKey, kid: 'test-key', use: 'sig', alg: 'RS256' }] as never },
     ttl: { Interaction: 600, Session: 3600, Grant: 3600, AccessToken: 600, IdToken: 600, AuthorizationCode: 60 },
@@ -51,7 +52,7 @@ function createProvider(issuer: string, redirectUri: string, signingKey: object,
       {
         client_id: CLIENT_ID,
         client_secret: CLIENT_SECRET,
-        redirect_uris: [redirectUri],
+        redirect_uris: redirectUris,
         response_types: ['code'],
         grant_types: ['authorization_code'],
         token_endpoint_auth_method: 'client_secret_post',
@@ -60,6 +61,8 @@ function createProvider(issuer: string, redirectUri: string, signingKey: object,
     // PKCE is required of every client: a token request without the right verifier is refused
     pkce: { required: () => true },
     claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
+    // Facebook's scope names, for the plain OAuth 2 provider (no `openid`: no ID token, the profile comes from a Graph-like endpoint)
+    scopes: ['openid', 'offline_access', 'email', 'public_profile'],
     cookies: { keys: ['a-cookie-signing-key-for-the-test-provider'] },
     features: { devInteractions: { enabled: true } },
     findAccount: (_ctx, id) => {
@@ -76,6 +79,32 @@ async function freePort(): Promise<number> {
   const { port } = probe.address() as AddressInfo;
   await new Promise<void>((resolve) => probe.close(() => resolve()));
   return port;
+}
+
+/**
+ * A Facebook Graph-like profile endpoint (`/me?fields=id,name,email`): it accepts only access tokens the
+ * authorization server really issued (looked up in its store) and answers Facebook's shape: `id`, no
+ * `sub`, no `email_verified`.
+ */
+async function startGraphApi(op: Awaited<ReturnType<typeof startIdentityProvider>>) {
+  const requests: Array<{ path: string; authorization: string | undefined }> = [];
+  const server = createServer(async (req, res) => {
+    requests.push({ path: req.url ?? '', authorization: req.headers.authorization });
+    const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    const issued = token ? await op.provider.AccessToken.find(token) : undefined;
+    const account = issued?.accountId ? op.accounts.get(issued.accountId) : undefined;
+    if (!issued || !account || !new URL(req.url ?? '/', 'http://x').pathname.endsWith('/me')) {
+      res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'Invalid OAuth access token', type: 'OAuthException', code: 190 } }));
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: issued.accountId, name: account.name, email: account.email }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    requests,
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }
 
 /** A browser: a cookie jar per host, redirects followed by hand so each hop can be inspected. */
@@ -122,17 +151,32 @@ describe('@cartwright/plugin-oidc: social sign-in against a real OpenID provider
   let store: TestStore;
   let op: Awaited<ReturnType<typeof startIdentityProvider>>;
   let storeUrl: string;
+  let graph: Awaited<ReturnType<typeof startGraphApi>>;
 
-  before(async () => {
+  before(async function () {
+    // creating the store's database is the slow part on a busy machine
+    this.timeout(120_000);
     const port = await freePort();
     storeUrl = `http://127.0.0.1:${port}`;
-    op = await startIdentityProvider(`${storeUrl}/auth/oauth/testop/callback`);
+    op = await startIdentityProvider([`${storeUrl}/auth/oauth/testop/callback`, `${storeUrl}/auth/oauth/graph/callback`]);
+    graph = await startGraphApi(op);
     store = await createTestStore({
       http: { port },
       auth: { jwt: { secret: 'a-test-secret-that-is-long-enough-for-hs256' } },
       plugins: [
         oidc({
-          providers: { testop: { issuer: op.issuer, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, scopes: ['openid', 'email', 'profile'] } },
+          providers: {
+            testop: { issuer: op.issuer, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, scopes: ['openid', 'email', 'profile'] },
+            // plain OAuth 2 the way the Facebook preset does it, pointed at local servers
+            graph: {
+              authorizationUrl: `${op.issuer}/auth`,
+              tokenUrl: `${op.issuer}/token`,
+              userinfoUrl: `${graph.url}/v23.0/me?fields=id,name,email`,
+              clientId: CLIENT_ID,
+              clientSecret: CLIENT_SECRET,
+              scopes: ['email', 'public_profile'],
+            },
+          },
           redirectBaseUrl: storeUrl,
           successRedirect: SUCCESS,
           errorRedirect: FAILURE,
@@ -142,12 +186,13 @@ describe('@cartwright/plugin-oidc: social sign-in against a real OpenID provider
   });
   after(async () => {
     await store?.stop();
+    await graph?.stop();
     await op?.stop();
   });
 
   /** Starts a sign-in at the store and walks the provider's login and consent forms as `accountId`. */
-  async function signIn(browser: Browser, accountId: string, options: FlowOptions = {}): Promise<{ final: URL; hops: URL[] }> {
-    let url = new URL(`${storeUrl}/auth/oauth/testop`);
+  async function signIn(browser: Browser, accountId: string, options: FlowOptions = {}, providerKey = 'testop'): Promise<{ final: URL; hops: URL[] }> {
+    let url = new URL(`${storeUrl}/auth/oauth/${providerKey}`);
     const hops: URL[] = [];
     for (let step = 0; step < 25; step++) {
       hops.push(url);
@@ -156,7 +201,7 @@ describe('@cartwright/plugin-oidc: social sign-in against a real OpenID provider
         const next = new URL(res.headers.get('location')!, url);
         await res.arrayBuffer();
         if (next.origin === SHOP) return { final: next, hops };
-        if (options.stopAtCallback && next.href.startsWith(`${storeUrl}/auth/oauth/testop/callback`)) return { final: next, hops };
+        if (options.stopAtCallback && next.href.startsWith(`${storeUrl}/auth/oauth/${providerKey}/callback`)) return { final: next, hops };
         url = next;
         continue;
       }
@@ -192,7 +237,8 @@ describe('@cartwright/plugin-oidc: social sign-in against a real OpenID provider
     return store.commerce.withScope((scope) => scope.cradle.em.execute<T[]>(sql, params));
   }
   const usersWithEmail = async (email: string) => Number((await query<{ n: number | string }>('select count(*) as n from cw_user where lower(email) = ?', [email]))[0]!.n);
-  const identitiesOf = async (subject: string) => query<{ user_id: string }>('select user_id from oidc_identity where provider = ? and subject = ?', ['testop', subject]);
+  const identitiesOf = async (subject: string, provider = 'testop') =>
+    query<{ user_id: string }>('select user_id from oidc_identity where provider = ? and subject = ?', [provider, subject]);
 
   async function registerVerified(email: string, verify: boolean) {
     const registered = await store.client.post('/auth/register', { email, password: STRONG_PASSWORD, name: 'Existing Shopper' });
@@ -361,5 +407,78 @@ describe('@cartwright/plugin-oidc: social sign-in against a real OpenID provider
     const unknown = await new Browser().request(new URL(`${storeUrl}/auth/oauth/nope`));
     expect(unknown.status).to.equal(302);
     expect(errorOf(new URL(unknown.headers.get('location')!))).to.equal('unknown_provider');
+  });
+
+  it('signs a customer in through a plain OAuth 2 provider (Facebook-style): code exchange with PKCE, then the profile over HTTP', async () => {
+    op.accounts.set('4711', { email: 'Olga@Example.com', email_verified: true, name: 'Olga Graph' });
+    graph.requests.length = 0;
+    const { final, hops } = await signIn(new Browser(), '4711', {}, 'graph');
+    const authorization = hops.find((h) => h.origin === op.issuer && h.pathname === '/auth')!;
+    expect(authorization.searchParams.get('scope')).to.equal('email public_profile');
+    expect(authorization.searchParams.get('code_challenge_method')).to.equal('S256');
+    expect(authorization.searchParams.get('state')).to.have.length.greaterThan(20);
+    expect(authorization.searchParams.has('nonce'), 'no nonce without an ID token').to.equal(false);
+
+    const tokens = tokensOf(final);
+    // the profile was fetched with the access token the token endpoint issued
+    expect(graph.requests).to.have.length(1);
+    expect(graph.requests[0]!.path).to.equal('/v23.0/me?fields=id,name,email');
+    expect(graph.requests[0]!.authorization).to.match(/^Bearer \S+/);
+    const profile = await me(tokens.accessToken);
+    expect(profile.status).to.equal(200);
+    // Facebook never says the address is verified, so neither does the account
+    expect(profile.body).to.include({ email: 'olga@example.com', name: 'Olga Graph', role: 'customer', emailVerified: false });
+    expect(await identitiesOf('4711', 'graph')).to.deep.equal([{ user_id: profile.body.id }]);
+    // the same provider identity signs into the same account again
+    const again = tokensOf((await signIn(new Browser(), '4711', {}, 'graph')).final);
+    expect((await me(again.accessToken)).body.id).to.equal(profile.body.id);
+  });
+
+  it('refuses a plain OAuth 2 callback whose state is altered, exchanging no code and creating nothing', async () => {
+    op.accounts.set('4712', { email: 'pavel@example.com', email_verified: true, name: 'Pavel' });
+    graph.requests.length = 0;
+    const browser = new Browser();
+    const { final: callback } = await signIn(browser, '4712', { stopAtCallback: true }, 'graph');
+    const altered = new URL(callback);
+    altered.searchParams.set('state', `${altered.searchParams.get('state')}x`);
+    const res = await browser.request(altered);
+    expect(res.status).to.equal(302);
+    expect(errorOf(new URL(res.headers.get('location')!))).to.equal('invalid_state');
+    expect(graph.requests).to.deep.equal([]);
+    expect(await usersWithEmail('pavel@example.com')).to.equal(0);
+    expect(await identitiesOf('4712', 'graph')).to.deep.equal([]);
+  });
+});
+
+describe('@cartwright/plugin-oidc: provider presets', () => {
+  const credentials = { clientId: 'id', clientSecret: 'secret' };
+
+  it('resolves the Google preset to OpenID Connect discovery at accounts.google.com', () => {
+    const google = resolveProvider('google', { preset: 'google', ...credentials });
+    expect(google).to.deep.include({ key: 'google', kind: 'oidc', clientId: 'id', clientSecret: 'secret', scopes: ['openid', 'email', 'profile'] });
+    expect(google.kind === 'oidc' && google.issuer.href).to.equal('https://accounts.google.com/');
+    // custom scopes are kept, and openid is added because OpenID Connect needs it
+    expect(resolveProvider('google', { preset: 'google', ...credentials, scopes: ['email'] }).scopes).to.deep.equal(['openid', 'email']);
+  });
+
+  it('resolves the Facebook preset to plain OAuth 2 against the Graph API', () => {
+    const facebook = resolveProvider('facebook', { preset: 'facebook', ...credentials });
+    if (facebook.kind !== 'oauth2') throw new Error(`expected oauth2, got ${facebook.kind}`);
+    expect(facebook.authorizationUrl.href).to.equal('https://www.facebook.com/v23.0/dialog/oauth');
+    expect(facebook.tokenUrl.href).to.equal('https://graph.facebook.com/v23.0/oauth/access_token');
+    expect(facebook.userinfoUrl.href).to.equal('https://graph.facebook.com/v23.0/me?fields=id,name,email');
+    expect(facebook.scopes).to.deep.equal(['email', 'public_profile']);
+    expect(facebook.scopes, 'no openid: Facebook login is not OpenID Connect').not.to.include('openid');
+    // an endpoint given beside the preset wins over the preset's
+    const pinned = resolveProvider('facebook', { preset: 'facebook', ...credentials, userinfoUrl: 'https://graph.facebook.com/v24.0/me?fields=id,email' });
+    expect(pinned.kind === 'oauth2' && pinned.userinfoUrl.href).to.equal('https://graph.facebook.com/v24.0/me?fields=id,email');
+  });
+
+  it('refuses a provider that mixes discovery with OAuth 2 endpoints, names neither, or uses plain http off this machine', () => {
+    expect(() => resolveProvider('mixed', { preset: 'google', ...credentials, tokenUrl: 'https://example.com/token' })).to.throw(/providers\.mixed: give either issuer/);
+    expect(() => resolveProvider('bare', { ...credentials })).to.throw(/providers\.bare needs an issuer/);
+    expect(() => resolveProvider('partial', { ...credentials, authorizationUrl: 'https://example.com/auth', tokenUrl: 'https://example.com/token' })).to.throw(/providers\.partial needs/);
+    expect(() => resolveProvider('plain', { ...credentials, issuer: 'http://idp.example.com' })).to.throw(/providers\.plain\.issuer must be an https URL/);
+    expect(resolveProvider('local', { ...credentials, issuer: 'http://127.0.0.1:4000' }).kind).to.equal('oidc');
   });
 });

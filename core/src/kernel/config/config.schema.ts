@@ -118,12 +118,12 @@ export const CoreConfigSchema = Type.Object(
              * Pinned: tokens signed with any other algorithm (or `none`) are refused. (EdDSA is not
              * offered: jsonwebtoken, which passport-jwt verifies with, does not implement it.)
              */
-            algorithm: Type.Union([Type.Literal('HS256'), Type.Literal('RS256'), Type.Literal('ES256')], { default: 'HS256' }),
+            algorithm: Type.Union([Type.Literal('HS256'), Type.Literal('RS256'), Type.Literal('ES256'), Type.Literal('EdDSA')], { default: 'HS256' }),
             /** HS256 key, at least 32 characters; from `JWT_SECRET`. */
             secret: Type.Optional(Type.String({ minLength: 32 })),
-            /** RS256/ES256 private key (PEM); from `JWT_PRIVATE_KEY`. */
+            /** RS256/ES256/EdDSA (Ed25519) private key (PEM); from `JWT_PRIVATE_KEY`. */
             privateKey: Type.Optional(Type.String({ minLength: 1 })),
-            /** RS256/ES256 public key (PEM); from `JWT_PUBLIC_KEY`. */
+            /** RS256/ES256/EdDSA (Ed25519) public key (PEM); from `JWT_PUBLIC_KEY`. */
             publicKey: Type.Optional(Type.String({ minLength: 1 })),
             issuer: Type.String({ minLength: 1, default: 'cartwright' }),
             audience: Type.String({ minLength: 1, default: 'cartwright' }),
@@ -145,6 +145,8 @@ export const CoreConfigSchema = Type.Object(
             loginPerAccount: rateLimit(5, 900, 900),
             passwordResetPerIp: rateLimit(10, 3600, 0),
             passwordResetPerAccount: rateLimit(3, 3600, 0),
+            /** New passwords submitted with a valid reset link, per account (counted once the link resolves to the account). */
+            passwordResetConfirmPerAccount: rateLimit(5, 3600, 0),
           },
           { additionalProperties: false, default: {} },
         ),
@@ -185,8 +187,9 @@ export const CoreConfigSchema = Type.Object(
         estimateCountryCode: Type.Optional(Type.String({ pattern: '^[A-Z]{2}$' })),
         estimateRegion: Type.Optional(Type.String({ minLength: 1 })),
         /**
-         * Tax rates by destination and tax class. For a line, the rule of its class for the shipping
-         * address's country and region wins over the one for the whole country; no rule: no tax.
+         * Tax rates by destination and tax class. For a line, the rules of its class for the shipping
+         * address's country and region win over those for the whole country; no rule: no tax. Rules
+         * marked `stack` for the same country, region and class all apply.
          * Tax is rounded per line, half up (decision 0014). Empty: no tax anywhere.
          */
         rates: Type.Array(
@@ -204,6 +207,11 @@ export const CoreConfigSchema = Type.Object(
               taxClass: Type.Optional(Type.String({ minLength: 1 })),
               /** Percent as a decimal string (`'19'`, `'7.25'`), never a float. */
               rate: Type.String({ pattern: '^(0|[1-9][0-9]{0,2})(\\.[0-9]{1,6})?$' }),
+              /**
+               * Applies together with the other `stack: true` rates of the same country, region and
+               * class (IN CGST + SGST), each shown as its own rate; without it two such rates are an error.
+               */
+              stack: Type.Optional(Type.Boolean()),
             },
             { additionalProperties: false },
           ),
@@ -329,6 +337,13 @@ export const CoreConfigSchema = Type.Object(
         streamHeartbeatSeconds: Type.Integer({ minimum: 1, maximum: 3_600, default: 15 }),
         /** The first retry's delay; each next one doubles it (with jitter), up to six hours. */
         retryBaseSeconds: Type.Integer({ minimum: 1, maximum: 86_400, default: 60 }),
+        /**
+         * How long one send may take before it counts as a retryable failure (retried with backoff). Above the channels'
+         * own timeouts (the SMTP plugin's socket timeout is 60 s), so it only catches a channel that hangs.
+         */
+        sendTimeoutSeconds: Type.Integer({ minimum: 1, maximum: 3_600, default: 90 }),
+        /** How many messages of one channel kind are sent at once; each kind is sent alongside the others. */
+        channelConcurrency: Type.Integer({ minimum: 1, maximum: 100, default: 4 }),
         /**
          * Changes to the notification rules (docs/merchant/notifications.md): an entry whose `id` is a default rule's overrides
          * the fields it gives (`enabled: false` turns it off); a new `id` adds a rule (then `event`, `audience`, `channels` and

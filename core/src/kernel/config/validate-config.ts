@@ -49,12 +49,34 @@ function dotted(base: string, pointer: string): string {
   return path;
 }
 
+/** What a schema accepts, in the words the other messages use: `string`, `integer or string`, `one of "a", "b"`. */
+function expectedType(schema: unknown): string | undefined {
+  const node = schema as { type?: unknown; const?: unknown; anyOf?: unknown[] } | undefined;
+  if (!node) return undefined;
+  if (typeof node.type === 'string') return node.type;
+  if (Array.isArray(node.type)) return node.type.join(' or ');
+  if (node.const !== undefined) return JSON.stringify(node.const);
+  if (Array.isArray(node.anyOf)) {
+    const branches = node.anyOf as Array<{ const?: unknown }>;
+    if (branches.every((b) => b?.const !== undefined)) return `one of ${branches.map((b) => JSON.stringify(b.const)).join(', ')}`;
+    const types = branches.map(expectedType);
+    if (types.every(Boolean)) return [...new Set(types)].join(' or ');
+  }
+  return undefined;
+}
+
 function describe(errors: ErrorObject[], data: unknown, base: string, owner: string): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   for (const e of errors) {
     const p = e.params as Record<string, unknown>;
     if (e.keyword === 'required') {
-      issues.push({ path: dotted(base, `${e.instancePath}/${String(p.missingProperty)}`), owner, message: 'is required but missing' });
+      const parent = e.parentSchema as { properties?: Record<string, unknown> } | undefined;
+      const expected = expectedType(parent?.properties?.[String(p.missingProperty)]);
+      issues.push({
+        path: dotted(base, `${e.instancePath}/${String(p.missingProperty)}`),
+        owner,
+        message: `is required but missing${expected ? ` (expected ${expected})` : ''}`,
+      });
     } else if (e.keyword === 'additionalProperties') {
       const parent = e.parentSchema as { properties?: Record<string, unknown> } | undefined;
       const allowed = Object.keys(parent?.properties ?? {});

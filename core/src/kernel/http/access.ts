@@ -60,5 +60,20 @@ export function signedInUser(actor: Actor): { userId: string; sessionId: string;
 
 /** The access a route gets when it declares none. Admin routes have no default: they must say. */
 export function defaultAccess(fullPath: string): RouteAccess | undefined {
-  return fullPath === '/admin' || fullPath.startsWith('/admin/') ? undefined : 'public';
+  return isAdminPath(fullPath) ? undefined : 'public';
+}
+
+export function isAdminPath(fullPath: string): boolean {
+  return fullPath === '/admin' || fullPath.startsWith('/admin/');
+}
+
+/**
+ * Refuses an `/admin` route whose access is not a named permission (`public` or `authenticated`
+ * would open the back office to anyone, or to every customer). Names the route and its owner.
+ */
+export function requireAdminPermission(owner: string, method: string, fullPath: string, access: RouteAccess): void {
+  if (!isAdminPath(fullPath) || typeof access === 'object') return;
+  throw new Error(
+    `Plugin "${owner}" mounts ${method} ${fullPath} with access: '${access}': every /admin route must declare the permission it needs (access: { permission: '…' })`,
+  );
 }

@@ -88,6 +88,23 @@ export interface RouteDefinition<S extends RouteSchema = RouteSchema> {
    * permission it needs, or the store refuses to start.
    */
   access?: RouteAccess;
+  /**
+   * How the audit log names this route's action when the handler records none itself. Every
+   * successful `/admin` write (not GET) leaves an audit entry: a service that knows the record's
+   * before and after states writes its own with `auditLog.record(em, …)` in its transaction; when it
+   * writes none, the router records a generic one after the response is ready, named `action` here
+   * (`review.approved`), else `<METHOD> <route pattern>` (`POST /admin/reviews/:id/approve`), with the
+   * route's params and JSON body (secrets redacted) as `after`.
+   *
+   * ```ts
+   * defineRoute({ method: 'POST', path: '/:id/approve', audit: { action: 'review.approved' }, access: { permission: 'reviews:moderate' }, … })
+   * ```
+   *
+   * `false`: no generic entry, for a write method that changes nothing (a preview) or whose handler
+   * records every change it makes itself, and so, when it changes nothing, rightly leaves none (an
+   * import of unchanged rows).
+   */
+  audit?: { action: string } | false;
   /** Returns the body of the route's first success status, a `reply(...)`, or nothing after writing `ctx.body` itself. */
   handler(
     request: RouteRequest<S>,
@@ -105,4 +122,31 @@ export interface MountedRoute {
   fullPath: string;
   route: RouteDefinition<any>;
   access: RouteAccess;
+}
+
+/** What the router tells the audit log about a successful `/admin` write, for its generic entry. */
+export interface AdminActionReport {
+  /** The route's declared `audit.action`, if any. */
+  declaredAction: string | undefined;
+  method: HttpMethod;
+  /** The mounted path pattern: `/admin/orders/:id/cancel`. */
+  routePath: string;
+  params: Record<string, string>;
+  /** The parsed JSON body, when the route takes one (`undefined` when it takes none or not as JSON). */
+  body: unknown;
+  /** The request's content type, recorded instead of a body that is not JSON (uploads, streams). */
+  contentType: string | undefined;
+  /** Whether the body was JSON (false for multipart, streamed and raw bodies). */
+  jsonBody: boolean;
+  status: number;
+  responseBody: unknown;
+}
+
+/**
+ * The part of the audit log the router relies on (the `auditLog` service, scoped to the request):
+ * whether a handler recorded an entry, and a generic entry for a write that recorded none.
+ */
+export interface AdminActionAudit {
+  readonly recorded: boolean;
+  recordFallback(report: AdminActionReport): Promise<void>;
 }

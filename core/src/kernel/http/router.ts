@@ -4,8 +4,8 @@ import type { TSchema } from 'typebox';
 import { KernelErrors } from '../errors.ts';
 import { asValue } from 'awilix';
 import type { Actor, CommerceContainer } from '../container.ts';
-import { authorize } from './access.ts';
-import { isReply, type MountedRoute, type RouteDefinition } from './route.ts';
+import { authorize, isAdminPath, requireAdminPermission } from './access.ts';
+import { isReply, type AdminActionAudit, type AdminActionReport, type MountedRoute, type RouteDefinition } from './route.ts';
 import type { Readable } from 'node:stream';
 import { openBodyStream, parseJsonBody, readMultipartBody, readRawBody, type UploadedFile } from './body.ts';
 import { bodyAjv, closeObjects, queryAjv, responseAjv, toFieldIssues, type ValidateFunction } from './validation.ts';
@@ -89,12 +89,33 @@ async function identify(scope: CommerceContainer, ctx: Context): Promise<Actor> 
   return actor;
 }
 
+/**
+ * After a successful admin write whose handler recorded no audit entry, the generic one. The change
+ * has committed: a failure here is logged with the request id and the response stands.
+ */
+async function auditIfUnrecorded(scope: CommerceContainer, ctx: Context, report: AdminActionReport): Promise<void> {
+  if (!scope.hasRegistration('auditLog')) return;
+  try {
+    const audit = scope.resolve<AdminActionAudit>('auditLog');
+    if (!audit.recorded) await audit.recordFallback(report);
+  } catch (error) {
+    const logger = scope.cradle.logger;
+    logger.error(
+      { err: error, requestId: ctx.state.requestId, route: `${report.method} ${report.routePath}` },
+      'the audit entry of an admin action could not be written',
+    );
+  }
+}
+
 export function buildRouter(routes: MountedRoute[], options: { bodyLimit: number }): Router {
   const router = new Router();
   for (const mounted of routes) {
     const { route } = mounted;
+    requireAdminPermission(mounted.owner, route.method, mounted.fullPath, mounted.access);
     const compiled = compile(route);
     const needsBody = route.method !== 'GET' && route.method !== 'DELETE' && (route.schema.body || route.rawBody);
+    const auditsWrites = isAdminPath(mounted.fullPath) && route.method !== 'GET' && route.audit !== false;
+    const jsonBody = !route.multipart && !route.stream && !(route.rawBody && !route.schema.body);
     router.register(mounted.fullPath, [route.method], async (ctx: Context) => {
       const scope = ctx.state.scope as CommerceContainer;
       const actor = await identify(scope, ctx);
@@ -130,13 +151,28 @@ export function buildRouter(routes: MountedRoute[], options: { bodyLimit: number
         headers: ctx.headers,
         ctx,
       });
-      if (ctx.respond === false || (ctx.body !== undefined && result === undefined)) return; // the handler streamed or replied itself
-      const status = isReply(result) ? Number(result.status) : compiled.successStatus;
-      const payload = isReply(result) ? result.body : result;
-      if (isReply(result)) for (const [name, value] of Object.entries(result.headers ?? {})) ctx.set(name, value);
-      ctx.status = status;
-      const shaped = shapeResponse(compiled, status, payload, route);
-      if (shaped !== undefined) ctx.body = shaped;
+      // unless the handler streamed or replied itself, the result becomes the response
+      if (!(ctx.respond === false || (ctx.body !== undefined && result === undefined))) {
+        const status = isReply(result) ? Number(result.status) : compiled.successStatus;
+        const payload = isReply(result) ? result.body : result;
+        if (isReply(result)) for (const [name, value] of Object.entries(result.headers ?? {})) ctx.set(name, value);
+        ctx.status = status;
+        const shaped = shapeResponse(compiled, status, payload, route);
+        if (shaped !== undefined) ctx.body = shaped;
+      }
+      if (auditsWrites && ctx.status >= 200 && ctx.status < 300) {
+        await auditIfUnrecorded(scope, ctx, {
+          declaredAction: route.audit ? route.audit.action : undefined,
+          method: route.method,
+          routePath: mounted.fullPath,
+          params,
+          body: jsonBody ? body : undefined,
+          contentType: ctx.get('content-type') || undefined,
+          jsonBody,
+          status: ctx.status,
+          responseBody: ctx.body,
+        });
+      }
     });
   }
   return router;

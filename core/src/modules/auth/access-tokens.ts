@@ -1,7 +1,14 @@
 import { createPrivateKey, createPublicKey, randomBytes, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
+import { signEdDsaJwt } from './eddsa-jwt.ts';
 import type { RuntimeConfig } from '../../kernel/config/define-config.ts';
 import type { Logger } from '../../kernel/logger.ts';
+
+const KEY_TYPES = {
+  RS256: { type: 'rsa', label: 'RSA' },
+  ES256: { type: 'ec', label: 'P-256 EC' },
+  EdDSA: { type: 'ed25519', label: 'Ed25519' },
+} as const;
 
 export interface AccessTokenClaims {
   sub: string;
@@ -11,7 +18,7 @@ export interface AccessTokenClaims {
 }
 
 export interface VerificationKeys {
-  algorithm: 'HS256' | 'RS256' | 'ES256';
+  algorithm: 'HS256' | 'RS256' | 'ES256' | 'EdDSA';
   verifyKey: string | KeyObject;
   issuer: string;
   audience: string;
@@ -42,10 +49,14 @@ export class AccessTokens {
       }
       const privateKey = createPrivateKey(config.jwt.privateKey);
       const publicKey = createPublicKey(config.jwt.publicKey);
-      const expected = algorithm === 'ES256' ? 'ec' : 'rsa';
+      const expected = KEY_TYPES[algorithm];
       const curveOk = algorithm !== 'ES256' || publicKey.asymmetricKeyDetails?.namedCurve === 'prime256v1';
-      if (privateKey.asymmetricKeyType !== expected || publicKey.asymmetricKeyType !== expected || !curveOk) {
-        throw new Error(`auth.jwt.algorithm ${algorithm} needs ${algorithm === 'ES256' ? 'P-256 EC' : 'RSA'} keys (got ${publicKey.asymmetricKeyType})`);
+      if (privateKey.asymmetricKeyType !== expected.type || publicKey.asymmetricKeyType !== expected.type || !curveOk) {
+        const got = [...new Set([privateKey.asymmetricKeyType, publicKey.asymmetricKeyType])].join(' and ');
+        throw new Error(`auth.jwt.algorithm ${algorithm} needs ${expected.label} keys (JWT_PRIVATE_KEY, JWT_PUBLIC_KEY); got ${got}`);
+      }
+      if (!publicKey.equals(createPublicKey(privateKey))) {
+        throw new Error(`auth.jwt.publicKey is not the public half of auth.jwt.privateKey: tokens signed with one would fail against the other`);
       }
       this.#signKey = privateKey;
       this.keys = { algorithm, verifyKey: publicKey, issuer, audience };
@@ -62,8 +73,15 @@ export class AccessTokens {
   }
 
   sign(claims: AccessTokenClaims): string {
+    if (this.keys.algorithm === 'EdDSA') {
+      return signEdDsaJwt({ sid: claims.sid, role: claims.role, typ: 'access', sub: claims.sub }, this.#signKey as KeyObject, {
+        issuer: this.keys.issuer,
+        audience: this.keys.audience,
+        ttlSeconds: this.ttlSeconds,
+      });
+    }
     return jwt.sign({ sid: claims.sid, role: claims.role, typ: 'access' }, this.#signKey, {
-      algorithm: this.keys.algorithm,
+      algorithm: this.keys.algorithm as jwt.Algorithm,
       subject: claims.sub,
       issuer: this.keys.issuer,
       audience: this.keys.audience,

@@ -2,7 +2,10 @@ import { Type } from 'typebox';
 import { defineRoute, reply } from '../../kernel/http/route.ts';
 import { signedInUser } from '../../kernel/http/access.ts';
 import { User } from '../users/user.entity.ts';
-import { Email, OpaqueToken, Password, TokenPairView, toUserView, UserView } from './auth.schemas.ts';
+import type { Cradle } from '../../kernel/container.ts';
+import type { RuntimeConfig } from '../../kernel/config/define-config.ts';
+import { formatBytes, MediaErrors } from '../media/index.ts';
+import { Email, MeView, OpaqueToken, Password, TokenPairView, toUserView, UserView } from './auth.schemas.ts';
 
 export const authRoutes = [
   defineRoute({
@@ -98,51 +101,97 @@ export const authRoutes = [
   }),
 ];
 
-export const meRoutes = [
-  defineRoute({
-    method: 'GET',
-    path: '/',
-    summary: 'The signed-in account',
-    tags: ['account'],
-    access: 'authenticated',
-    schema: { response: { 200: UserView } },
-    handler: async ({ actor, cradle }) => toUserView(await cradle.em.findOneOrFail(User, { id: signedInUser(actor).userId })),
-  }),
-  defineRoute({
-    method: 'PATCH',
-    path: '/',
-    summary: 'Update the profile of the signed-in account',
-    tags: ['account'],
-    access: 'authenticated',
-    schema: {
-      body: Type.Object({
-        name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-        phone: Type.Optional(Type.Union([Type.String({ pattern: '^\\+[1-9][0-9]{6,14}$', description: 'E.164, e.g. +14155550123' }), Type.Null()])),
-        avatarImageId: Type.Optional(Type.Union([Type.String({ pattern: '^img_[0-9a-z]+$', maxLength: 64 }), Type.Null()])),
-        preferences: Type.Optional(Type.Record(Type.String({ maxLength: 64 }), Type.Unknown(), { maxProperties: 50 })),
-      }),
-      response: { 200: UserView },
-    },
-    handler: async ({ actor, body, cradle }) => {
-      const user = await cradle.em.findOneOrFail(User, { id: signedInUser(actor).userId });
-      if (body.name !== undefined) user.name = body.name;
-      if (body.phone !== undefined) user.phone = body.phone;
-      if (body.avatarImageId !== undefined) user.avatarImageId = body.avatarImageId;
-      if (body.preferences !== undefined) user.preferences = { ...user.preferences, ...body.preferences };
-      await cradle.em.flush();
-      return toUserView(user);
-    },
-  }),
-  defineRoute({
-    method: 'POST',
-    path: '/password',
-    summary: 'Change the password (needs the current one); ends every other session',
-    tags: ['account'],
-    access: 'authenticated',
-    schema: { body: Type.Object({ currentPassword: Password, newPassword: Password }), response: { 204: null } },
-    handler: async ({ actor, body, cradle }) => {
-      const { userId, sessionId } = signedInUser(actor);
-      await cradle.authService.changePassword(userId, sessionId, body.currentPassword, body.newPassword);
-    },
-  }),
-];
+/** `/store/me`: the signed-in account's profile, avatar and password. */
+export function meRoutes(media: RuntimeConfig['media']) {
+  const limit = media.maxUploadBytes;
+  const meView = async (cradle: Cradle, userId: string) => {
+    const user = await cradle.em.findOneOrFail(User, { id: userId });
+    return { ...toUserView(user), avatar: await cradle.profileAvatars.view(user) };
+  };
+  return [
+    defineRoute({
+      method: 'GET',
+      path: '/',
+      summary: 'The signed-in account',
+      description: '`avatar` is the avatar image with its URLs (null when none is set).',
+      tags: ['account'],
+      access: 'authenticated',
+      schema: { response: { 200: MeView } },
+      handler: async ({ actor, cradle }) => meView(cradle, signedInUser(actor).userId),
+    }),
+    defineRoute({
+      method: 'PATCH',
+      path: '/',
+      summary: 'Update the profile of the signed-in account',
+      description: '`avatarImageId` must be an image this account uploaded (`PUT /store/me/avatar` uploads and sets one in a single call); `null` removes it.',
+      tags: ['account'],
+      access: 'authenticated',
+      schema: {
+        body: Type.Object({
+          name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+          phone: Type.Optional(Type.Union([Type.String({ pattern: '^\\+[1-9][0-9]{6,14}$', description: 'E.164, e.g. +14155550123' }), Type.Null()])),
+          avatarImageId: Type.Optional(Type.Union([Type.String({ pattern: '^med_[0-9A-Za-z]+$', maxLength: 64, description: 'A media id (`med_…`) this account uploaded' }), Type.Null()])),
+          preferences: Type.Optional(Type.Record(Type.String({ maxLength: 64 }), Type.Unknown(), { maxProperties: 50 })),
+        }),
+        response: { 200: MeView },
+      },
+      handler: async ({ actor, body, cradle }) => {
+        const { userId } = signedInUser(actor);
+        // checked before anything changes: a refused avatar leaves the whole profile as it was
+        if (body.avatarImageId) await cradle.profileAvatars.requireUsable(userId, body.avatarImageId);
+        const user = await cradle.em.findOneOrFail(User, { id: userId });
+        if (body.name !== undefined) user.name = body.name;
+        if (body.phone !== undefined) user.phone = body.phone;
+        if (body.preferences !== undefined) user.preferences = { ...user.preferences, ...body.preferences };
+        await cradle.em.flush();
+        if (body.avatarImageId !== undefined) await cradle.profileAvatars.set(userId, body.avatarImageId);
+        return meView(cradle, userId);
+      },
+    }),
+    defineRoute({
+      method: 'PUT',
+      path: '/avatar',
+      summary: 'Upload an image and make it the avatar',
+      description:
+        `multipart/form-data with the image in \`file\` (at most ${formatBytes(limit)}; JPEG, PNG, WebP, GIF or AVIF, recognised by their bytes). ` +
+        'The avatar it replaces, if it was uploaded here, is deleted.',
+      tags: ['account'],
+      access: 'authenticated',
+      multipart: {
+        fileField: 'file',
+        maxFileBytes: limit,
+        fileTooLarge: (max) => MediaErrors.MEDIA_TOO_LARGE(`The file is larger than the limit of ${formatBytes(max)}`, { extensions: { limit: max } }),
+      },
+      schema: { body: Type.Object({}), response: { 200: MeView } },
+      handler: async ({ actor, files, cradle }) => {
+        const { userId } = signedInUser(actor);
+        const [file] = files;
+        await cradle.profileAvatars.upload(userId, { bytes: file!.bytes, filename: file!.filename });
+        return meView(cradle, userId);
+      },
+    }),
+    defineRoute({
+      method: 'DELETE',
+      path: '/avatar',
+      summary: 'Remove the avatar (an uploaded avatar image is deleted)',
+      tags: ['account'],
+      access: 'authenticated',
+      schema: { response: { 204: null } },
+      handler: async ({ actor, cradle }) => {
+        await cradle.profileAvatars.set(signedInUser(actor).userId, null);
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/password',
+      summary: 'Change the password (needs the current one); ends every other session',
+      tags: ['account'],
+      access: 'authenticated',
+      schema: { body: Type.Object({ currentPassword: Password, newPassword: Password }), response: { 204: null } },
+      handler: async ({ actor, body, cradle }) => {
+        const { userId, sessionId } = signedInUser(actor);
+        await cradle.authService.changePassword(userId, sessionId, body.currentPassword, body.newPassword);
+      },
+    }),
+  ];
+}

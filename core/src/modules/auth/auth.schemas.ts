@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { MediaViewSchema } from '../media/index.ts';
 
 export const UserView = Type.Object({
   id: Type.String(),
@@ -12,6 +13,9 @@ export const UserView = Type.Object({
   preferences: Type.Record(Type.String(), Type.Unknown()),
   createdAt: Type.String({ format: 'date-time' }),
 });
+
+/** The signed-in account as `/store/me` shows it: the account plus its avatar image and URLs. */
+export const MeView = Type.Object({ ...UserView.properties, avatar: Type.Union([MediaViewSchema, Type.Null()]) });
 
 export const TokenPairView = Type.Object({
   accessToken: Type.String(),

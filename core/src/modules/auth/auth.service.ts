@@ -120,9 +120,13 @@ export class AuthService {
   }
 
   /**
-   * Sends a reset link when the address has an account. The caller answers 202 either way, and the
-   * same work happens either way apart from one insert, so neither the answer nor its timing tells
-   * whether the address is registered.
+   * Sends a reset link when the address has an account. The caller answers 202 either way, with the
+   * same body. Timing: both paths do the same rate-limit writes, one indexed lookup and one commit,
+   * and the link's random token is drawn and hashed whether or not it is used. An existing account
+   * adds only two inserts (the token and its outbox row) to that same commit; nothing slow waits on
+   * it (no password hashing, and the mail is sent from the outbox after the answer). The remaining
+   * difference is a fraction of a millisecond, inside network jitter, and the per-IP and
+   * per-address limits cap how many samples anyone gets to average it out.
    */
   async forgotPassword(email: string, client: ClientInfo): Promise<void> {
     const account = normaliseEmail(email);
@@ -130,10 +134,12 @@ export class AuthService {
       ['passwordResetPerIp', client.ip ?? 'unknown'],
       ['passwordResetPerAccount', account],
     ]);
+    const token = newSecretToken('pr');
+    const tokenHash = hashToken(token);
     await this.#em.transactional(async (em) => {
       const user = await em.findOne(User, { email: account });
       if (!user || user.status === 'disabled') return;
-      await this.#sendEmailToken(em, user, 'reset');
+      await this.#sendEmailToken(em, user, 'reset', { token, tokenHash });
       await em.flush();
     });
   }
@@ -141,6 +147,9 @@ export class AuthService {
   /** Sets a new password with a reset token (single use, short-lived) and ends every session. */
   async resetPassword(token: string, newPassword: string, client: ClientInfo): Promise<void> {
     await this.#limits.consume([['passwordResetPerIp', client.ip ?? 'unknown']]);
+    // per account too, once the link names one: read without spending it, so a 429 leaves the link usable
+    const pending = await this.#em.findOne(EmailToken, { tokenHash: hashToken(token), purpose: 'reset', usedAt: null, expiresAt: { $gt: new Date() } });
+    if (pending) await this.#limits.consume([['passwordResetConfirmPerAccount', pending.userId]]);
     const userId = await this.#em.transactional(async (em) => {
       const stored = await this.#consumeEmailToken(em, token, 'reset');
       const user = await em.findOneOrFail(User, { id: stored.userId });
@@ -185,12 +194,17 @@ export class AuthService {
     await this.#sessions.revokeAll(userId, 'password_changed', sessionId);
   }
 
-  async #sendEmailToken(em: EntityManager, user: { id: string; email: string; name: string }, purpose: EmailTokenPurpose): Promise<void> {
-    const token = newSecretToken(purpose === 'verify' ? 'vt' : 'pr');
+  async #sendEmailToken(
+    em: EntityManager,
+    user: { id: string; email: string; name: string },
+    purpose: EmailTokenPurpose,
+    drawn?: { token: string; tokenHash: string },
+  ): Promise<void> {
+    const token = drawn?.token ?? newSecretToken(purpose === 'verify' ? 'vt' : 'pr');
     const now = new Date();
     const ttl = purpose === 'verify' ? this.#config.verificationTokenTtl : this.#config.resetTokenTtl;
     const expiresAt = new Date(now.getTime() + ttl * 1000);
-    em.create(EmailToken, { tokenHash: hashToken(token), userId: user.id, purpose, email: user.email, createdAt: now, expiresAt });
+    em.create(EmailToken, { tokenHash: drawn?.tokenHash ?? hashToken(token), userId: user.id, purpose, email: user.email, createdAt: now, expiresAt });
     const page = purpose === 'verify' ? 'verify-email' : 'reset-password';
     // the notification seam: the notifications module renders and delivers this message
     this.#events.emit(em, 'notification.requested', {

@@ -1,4 +1,7 @@
+import type { KeyObject } from 'node:crypto';
+import type { Strategy } from 'passport';
 import { ExtractJwt, Strategy as JwtStrategy } from 'passport-jwt';
+import { createEdDsaJwtStrategy } from './eddsa-jwt.ts';
 import type { Actor } from '../../kernel/container.ts';
 import type { Authenticator, Credentials } from '../../kernel/http/access.ts';
 import type { AccessTokens } from './access-tokens.ts';
@@ -14,9 +17,15 @@ interface AccessPayload {
   typ: string;
 }
 
-/** passport-jwt with the algorithm, issuer and audience pinned; one strategy per store. */
-export function createJwtStrategy(accessTokens: AccessTokens): JwtStrategy {
+const isAccessPayload = (payload: Partial<AccessPayload>) => payload.typ === 'access' && typeof payload.sid === 'string' && typeof payload.sub === 'string';
+
+/**
+ * passport-jwt with the algorithm, issuer and audience pinned; one strategy per store. EdDSA, which
+ * jsonwebtoken cannot verify, gets the node:crypto strategy with the same pins (eddsa-jwt.ts).
+ */
+export function createJwtStrategy(accessTokens: AccessTokens): Strategy {
   const { algorithm, verifyKey, issuer, audience } = accessTokens.keys;
+  if (algorithm === 'EdDSA') return createEdDsaJwtStrategy(verifyKey as KeyObject, { issuer, audience, clockTolerance: 5 }, isAccessPayload);
   return new JwtStrategy(
     {
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
@@ -27,7 +36,7 @@ export function createJwtStrategy(accessTokens: AccessTokens): JwtStrategy {
       jsonWebTokenOptions: { clockTolerance: 5 },
     },
     (payload: AccessPayload, done: (error: unknown, user?: AccessPayload | false) => void) =>
-      done(null, payload.typ === 'access' && typeof payload.sid === 'string' ? payload : false),
+      done(null, isAccessPayload(payload) ? payload : false),
   );
 }
 

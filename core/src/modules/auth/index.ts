@@ -1,4 +1,4 @@
-import type { Strategy as JwtStrategy } from 'passport-jwt';
+import type { Strategy } from 'passport';
 import type { Cradle } from '../../kernel/container.ts';
 import { definePlugin } from '../../kernel/plugin.ts';
 import { AccessTokens } from './access-tokens.ts';
@@ -8,15 +8,18 @@ import { AuthService } from './auth.service.ts';
 import { createJwtStrategy, TokenAuthenticator } from './authenticator.ts';
 import { SessionService } from './session.service.ts';
 import { AuthRateLimits } from './rate-limits.ts';
+import { ProfileAvatars } from './profile-avatar.ts';
 import '../notifications/notification.events.ts';
 
 declare module '../../kernel/container.ts' {
   interface Cradle {
     accessTokens: AccessTokens;
-    jwtStrategy: JwtStrategy;
+    /** Bearer access tokens → their claims (passport-jwt, or the EdDSA strategy). */
+    jwtStrategy: Strategy;
     sessionService: SessionService;
     authService: AuthService;
     authRateLimits: AuthRateLimits;
+    profileAvatars: ProfileAvatars;
   }
 }
 
@@ -55,6 +58,9 @@ export const authModule = definePlugin({
     api.service('authService', (cradle) => new AuthService(cradle));
     api.service('authenticator', (cradle) => new TokenAuthenticator(cradle));
     api.routes('/auth', authRoutes);
-    api.routes('/store/me', meRoutes);
+    api.service('profileAvatars', (cradle) => new ProfileAvatars(cradle));
+    api.routes('/store/me', meRoutes(api.config.media));
   },
 });
+
+export { requireVerifiedEmail, type VerifiedEmailAction } from './verified-email.ts';

@@ -56,7 +56,7 @@ export const BUILT_IN_ROLES = ['admin', 'staff', 'customer', 'vendor'] as const;
 /**
  * A user's current role and its permissions, read from `cw_role` on every request (one primary-key
  * join), so a role change, an approval or a change to a role's permissions applies on the caller's next request.
- * `undefined` when the account no longer exists.
+ * `undefined` when the account no longer exists or is disabled.
  */
 export async function loadUserAccess(em: EntityManager, userId: string): Promise<{ role: string; permissions: string[] } | undefined> {
   const rows = await em.execute<Array<{ role: string; status: string; permissions: string[] | string }>>(
@@ -64,7 +64,9 @@ export async function loadUserAccess(em: EntityManager, userId: string): Promise
     [userId],
   );
   const row = rows[0];
-  if (!row) return undefined;
+  // a disabled account's tokens stop here too, not only through the session revocation that disabling
+  // normally does: that runs after the status change commits, and a status set another way skips it
+  if (!row || row.status === 'disabled') return undefined;
   // an account awaiting approval (a new vendor) may sign in and see its profile, but its role grants nothing yet
   if (row.status === 'pending') return { role: row.role, permissions: [] };
   return { role: row.role, permissions: typeof row.permissions === 'string' ? JSON.parse(row.permissions) : row.permissions };

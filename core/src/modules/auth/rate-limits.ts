@@ -4,7 +4,7 @@ import type { RuntimeConfig } from '../../kernel/config/define-config.ts';
 import type { Database } from '../../kernel/db/database.ts';
 import { KernelErrors } from '../../kernel/errors.ts';
 
-type LimitName = 'loginPerIp' | 'loginPerAccount' | 'passwordResetPerIp' | 'passwordResetPerAccount';
+type LimitName = 'loginPerIp' | 'loginPerAccount' | 'passwordResetPerIp' | 'passwordResetPerAccount' | 'passwordResetConfirmPerAccount';
 
 /**
  * Counters that slow down password guessing and reset-mail flooding, kept in the store's database
@@ -33,6 +33,7 @@ export class AuthRateLimits {
       loginPerAccount: make('loginPerAccount'),
       passwordResetPerIp: make('passwordResetPerIp'),
       passwordResetPerAccount: make('passwordResetPerAccount'),
+      passwordResetConfirmPerAccount: make('passwordResetConfirmPerAccount'),
     };
   }
 

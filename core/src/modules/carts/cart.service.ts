@@ -7,7 +7,6 @@ import { KernelErrors } from '../../kernel/errors.ts';
 import { requireValidAddress } from '../addresses/address-rules.ts';
 import { hashToken, newSecretToken } from '../auth/secret-token.ts';
 import { loadVariantsForSale } from '../catalog/index.ts';
-import type { ReserveResult } from '../inventory/index.ts';
 import { isValidEmail, normaliseEmail } from '../users/email.ts';
 import { purchasableQuantity } from './cart-availability.ts';
 import { priceCart } from './cart-pricing.ts';
@@ -29,7 +28,7 @@ import { CartErrors } from './carts.errors.ts';
 
 type Deps = Pick<
   Cradle,
-  'em' | 'config' | 'events' | 'hooks' | 'catalogPricing' | 'mediaService' | 'variantAvailability' | 'taxCalculator' | 'ruleBasedTaxCalculator' | 'reservationService' | 'shippingOffers' | 'wishlistService'
+  'em' | 'config' | 'events' | 'hooks' | 'catalogPricing' | 'mediaService' | 'variantAvailability' | 'taxCalculator' | 'ruleBasedTaxCalculator' | 'shippingOffers' | 'wishlistService'
 >;
 
 /** Who is asking: a signed-in user, and the guest cart token they hold (`X-Cart-Token`), either or both. */
@@ -206,21 +205,9 @@ export class CartService {
   }
 
   /**
-   * Holds stock for every line of the cart (all or none), under the cart's id, until it is
-   * committed, released or expires: what checkout calls inside its transaction.
-   */
-  async reserve(em: EntityManager, cartId: string, options: { expiresAt?: Date } = {}): Promise<ReserveResult> {
-    const lines = await cartLines(em, cartId);
-    return this.#deps.reservationService.reserve(em, {
-      reference: cartId,
-      lines: lines.map((line) => ({ variantId: line.variantId, quantity: line.quantity })),
-      ...(options.expiresAt ? { expiresAt: options.expiresAt } : {}),
-    });
-  }
-
-  /**
-   * Expires active carts left untouched longer than `carts.guestTtlDays` / `carts.customerTtlDays`,
-   * releasing any stock they hold, and emits `cart.expired` for each. Claims up to `limit` carts
+   * Expires active carts left untouched longer than `carts.guestTtlDays` / `carts.customerTtlDays`
+   * and emits `cart.expired` for each. A cart holds no stock (checkout reserves under the order's id,
+   * in the transaction that closes the cart), so there is nothing to give back. Claims up to `limit` carts
    * per call (skipping ones another worker holds), so runs in several processes share the work.
    */
   async expireAbandoned(now = new Date(), limit = 500): Promise<{ expired: string[] }> {
@@ -237,7 +224,6 @@ export class CartService {
           returning id, customer_id, email`,
       );
       for (const cart of expired) {
-        await this.#deps.reservationService.release(tx, cart.id);
         this.#deps.events.emit(tx, 'cart.expired', { cartId: cart.id, customerId: cart.customer_id, email: cart.email });
       }
       return { expired: expired.map((cart) => cart.id) };

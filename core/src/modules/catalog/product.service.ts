@@ -11,6 +11,7 @@ import { json, rows, run, uniqueViolation } from './catalog-sql.ts';
 import { renderDescription } from './markdown.ts';
 import { checkOptions, checkPrices, checkVariantSet, resolveVariantOptions, variantTitle, type StoredOption } from './product-rules.ts';
 import type { CreateProductBody, ImageInput, OptionInput, PriceInput, ProductStatus, UpdateProductBody, VariantInput, VariantPatch } from './product.schemas.ts';
+import { auditedFields, productFieldsForAudit } from './product-audit.ts';
 
 type Deps = Pick<
   Cradle,
@@ -133,6 +134,8 @@ export class ProductService {
     const vendorId = patch.vendorId !== undefined ? await this.#vendorFor(scope, patch.vendorId) : undefined;
     await this.#write(async (em) => {
       const product = await this.#lock(em, scope, id);
+      const audited = auditedFields({ ...patch, ...(vendorId !== undefined ? { vendorId } : {}) });
+      const before = await productFieldsForAudit(em, id, audited);
       const now = new Date();
       const fields: string[] = [];
       const set = (column: string, value: unknown) => {
@@ -183,7 +186,7 @@ export class ProductService {
       }
       await run(em, sql`update cw_product set ${sql.join([...assignments, sql`updated_at = ${now}`])} where id = ${id}`);
       this.#deps.events.emit(em, 'product.updated', { productId: id, vendorId: vendorId ?? product.vendor_id, fields });
-      this.#deps.auditLog.record(em, { action: 'product.updated', target: { type: 'product', id }, before: null, after: { fields } });
+      this.#deps.auditLog.record(em, { action: 'product.updated', target: { type: 'product', id }, before, after: { ...(await productFieldsForAudit(em, id, audited)), fields } });
     });
   }
 

@@ -5,6 +5,7 @@ import { newId } from '../../kernel/ids.ts';
 import { cartLines, cartPricer, CartErrors, findCart, mayUseCart, touchCart, type CartCaller, type CartRecord } from '../carts/index.ts';
 import type { CartView } from '../carts/cart.schemas.ts';
 import type { OrderSnapshot } from '../orders/index.ts';
+import { requireVerifiedEmail } from '../auth/index.ts';
 import { PaymentErrors, requireReachable } from '../payments/index.ts';
 import type { TotalsAdjuster } from '../totals/index.ts';
 import type { PaymentProvider } from '../payments/index.ts';
@@ -66,6 +67,8 @@ export class CheckoutService {
   }
 
   async checkout(caller: CartCaller, cartId: string, body: CheckoutBody, idempotencyKey?: string): Promise<{ status: number; body: CheckoutResponse }> {
+    // before anything is claimed or held: a refusal here leaves the cart as it was
+    await requireVerifiedEmail(this.#deps, caller, 'checkout');
     const provider = requireReachable(await this.#deps.paymentProviders.get(body.paymentMethod, { in: 'body', pointer: '/paymentMethod' }));
     let placed: Placed;
     try {

@@ -9,7 +9,7 @@ import { backInStockRoutes } from './back-in-stock.routes.ts';
 declare module '../../kernel/container.ts' {
   interface Cradle {
     inventoryService: InventoryService;
-    /** Holds stock for an order or cart, all lines or none; releases or sells what a reference holds. */
+    /** Holds stock for an order (checkout reserves under the order's id), all lines or none; releases or sells what a reference holds. */
     reservationService: ReservationService;
     /** Back-in-stock subscriptions (`POST /store/products/:id/notify-me`). */
     stockSubscriptionService: StockSubscriptionService;

@@ -52,7 +52,9 @@ export const inventoryRoutes = [
     method: 'POST',
     path: '/adjustments',
     summary: 'Add to or take from on-hand stock (the default location when none is named)',
-    description: 'Refused with 422 (`STOCK_INSUFFICIENT`, naming `/delta`) when on hand would go below zero or below what is reserved.',
+    description:
+      'Written to the ledger with `reason`: `adjustment` (the default: a count, a loss, a correction), `receipt` (stock that arrived) or `return`. ' +
+      'Refused with 422 (`STOCK_INSUFFICIENT`, naming `/delta`) when on hand would go below zero or below what is reserved.',
     tags,
     access: STOCK_ACCESS,
     schema: { body: AdjustmentBody, response: { 201: StockLevel } },
@@ -62,7 +64,7 @@ export const inventoryRoutes = [
     method: 'PUT',
     path: '/levels',
     summary: 'Set on-hand stock after a count, and the low-stock threshold and backorders',
-    description: 'The difference to the current on hand is written to the ledger as an adjustment.',
+    description: 'The difference to the current on hand is written to the ledger with `reason` (`adjustment` when none is given; `receipt` or `return` for stock that arrived).',
     tags,
     access: STOCK_ACCESS,
     schema: { body: SetLevelBody, response: { 200: StockLevel } },

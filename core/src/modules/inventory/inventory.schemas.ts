@@ -14,6 +14,7 @@ export const CreateLocationBody = Type.Object(
 export const UpdateLocationBody = Type.Partial(CreateLocationBody, { additionalProperties: false, minProperties: 1 });
 export const LocationParams = Type.Object({ id: Id });
 
+/** The ledger reasons an admin may give for a change by hand; the others are written by reservations, sales and transfers. */
 export const AdjustmentReason = Type.Union([Type.Literal('adjustment'), Type.Literal('receipt'), Type.Literal('return')]);
 
 export const AdjustmentBody = Type.Object(
@@ -33,6 +34,7 @@ export const SetLevelBody = Type.Object(
     onHand: Type.Integer({ minimum: 0, maximum: 1_000_000_000 }),
     lowStockThreshold: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000_000 })),
     allowBackorder: Type.Optional(Type.Boolean()),
+    reason: Type.Optional(AdjustmentReason),
     note: Type.Optional(Type.String({ maxLength: 1000 })),
   },
   { additionalProperties: false },

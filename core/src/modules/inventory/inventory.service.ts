@@ -7,7 +7,10 @@ import { InventoryErrors } from './inventory.errors.ts';
 import { rows, sqlState } from '../../kernel/db/sql.ts';
 import { applyStockChange, type MovementReason, type StockLevelRow, type StockVariant } from './stock-ledger.ts';
 
-type Deps = Pick<Cradle, 'em' | 'events' | 'actor'>;
+type Deps = Pick<Cradle, 'em' | 'events' | 'actor' | 'auditLog'>;
+
+/** The reasons an admin may give for changing on-hand stock by hand (the others are written by reservations, sales and transfers). */
+export type AdminStockReason = Extract<MovementReason, 'adjustment' | 'receipt' | 'return'>;
 
 export interface StockLocationView {
   id: string;
@@ -125,11 +128,12 @@ export class InventoryService {
   /** Adds `delta` to on-hand stock (negative to take away), written to the ledger with `reason`. */
   async adjust(
     scope: CatalogScope,
-    input: { variantId: string; locationId?: string; delta: number; reason?: MovementReason; note?: string; reference?: string },
+    input: { variantId: string; locationId?: string; delta: number; reason?: AdminStockReason; note?: string; reference?: string },
   ): Promise<StockLevelView> {
     return this.#deps.em.transactional(async (em) => {
       const variant = await this.#variant(em, scope, input.variantId);
       const locationId = await this.#locationId(em, input.locationId);
+      const before = await this.#levelIfAny(em, variant.id, locationId);
       const result = await applyStockChange(em, this.#deps.events, {
         variant,
         locationId,
@@ -141,18 +145,21 @@ export class InventoryService {
         note: input.note ?? null,
       });
       if (!result.ok) throw this.#insufficient('/delta', `Taking ${-input.delta} would leave on hand below zero or below what is reserved`);
-      return this.#level(em, variant.id, locationId);
+      const after = await this.#level(em, variant.id, locationId);
+      this.#audit(em, 'stock_level.adjusted', after, before, { delta: input.delta, reason: input.reason ?? 'adjustment', note: input.note ?? null });
+      return after;
     });
   }
 
-  /** Sets on-hand stock (the difference is written to the ledger as an adjustment) and the level's settings. */
+  /** Sets on-hand stock (the difference is written to the ledger with `reason`, `adjustment` by default) and the level's settings. */
   async setLevel(
     scope: CatalogScope,
-    input: { variantId: string; locationId?: string; onHand: number; lowStockThreshold?: number; allowBackorder?: boolean; note?: string },
+    input: { variantId: string; locationId?: string; onHand: number; lowStockThreshold?: number; allowBackorder?: boolean; reason?: AdminStockReason; note?: string },
   ): Promise<StockLevelView> {
     return this.#deps.em.transactional(async (em) => {
       const variant = await this.#variant(em, scope, input.variantId);
       const locationId = await this.#locationId(em, input.locationId);
+      const before = await this.#levelIfAny(em, variant.id, locationId);
       await rows(
         em,
         sql`insert into cw_stock_level (variant_id, location_id, updated_at) values (${variant.id}, ${locationId}, ${new Date()}) on conflict (variant_id, location_id) do nothing`,
@@ -181,13 +188,15 @@ export class InventoryService {
           locationId,
           deltaOnHand: delta,
           deltaReserved: 0,
-          reason: 'adjustment',
+          reason: input.reason ?? 'adjustment',
           actor: this.#deps.actor,
           note: input.note ?? null,
         });
         if (!result.ok) throw this.#insufficient('/onHand', `On hand cannot go below what is reserved`);
       }
-      return this.#level(em, variant.id, locationId);
+      const after = await this.#level(em, variant.id, locationId);
+      this.#audit(em, 'stock_level.set', after, before, { delta, reason: input.reason ?? 'adjustment', note: input.note ?? null });
+      return after;
     });
   }
 
@@ -203,12 +212,20 @@ export class InventoryService {
       const variant = await this.#variant(em, scope, input.variantId);
       const from = await this.#locationId(em, input.fromLocationId, '/fromLocationId');
       const to = await this.#locationId(em, input.toLocationId, '/toLocationId');
+      const before = { from: await this.#levelIfAny(em, variant.id, from), to: await this.#levelIfAny(em, variant.id, to) };
       const reference = newId('trf');
       const base = { variant, deltaReserved: 0, reason: 'transfer' as const, actor: this.#deps.actor, reference, note: input.note ?? null };
       const out = await applyStockChange(em, this.#deps.events, { ...base, locationId: from, deltaOnHand: -input.quantity });
       if (!out.ok) throw this.#insufficient('/quantity', `The source location has fewer than ${input.quantity} unreserved`);
       await applyStockChange(em, this.#deps.events, { ...base, locationId: to, deltaOnHand: input.quantity });
-      return [await this.#level(em, variant.id, from), await this.#level(em, variant.id, to)];
+      const after = { from: await this.#level(em, variant.id, from), to: await this.#level(em, variant.id, to) };
+      this.#deps.auditLog.record(em, {
+        action: 'stock_level.transferred',
+        target: { type: 'stock_level', id: variant.id },
+        before: { ...before, quantity: input.quantity, reference },
+        after: { ...after, quantity: input.quantity, reference, note: input.note ?? null },
+      });
+      return [after.from, after.to];
     });
   }
 
@@ -296,6 +313,26 @@ export class InventoryService {
         where l.variant_id = ${variantId} and l.location_id = ${locationId}`,
     );
     return levelView(found!);
+  }
+
+  /** A level before a change, or null when the variant had none at the location yet. */
+  async #levelIfAny(em: EntityManager, variantId: string, locationId: string): Promise<StockLevelView | null> {
+    const [found] = await rows<LevelRow>(
+      em,
+      sql`select ${LEVEL_COLUMNS} from cw_stock_level l join cw_stock_location loc on loc.id = l.location_id
+        where l.variant_id = ${variantId} and l.location_id = ${locationId}`,
+    );
+    return found ? levelView(found) : null;
+  }
+
+  /** The audit entry of a change to one level, committed with it: the level before and after, and what the admin gave as the change. */
+  #audit(em: EntityManager, action: string, after: StockLevelView, before: StockLevelView | null, change: Record<string, unknown>): void {
+    this.#deps.auditLog.record(em, {
+      action,
+      target: { type: 'stock_level', id: after.variantId },
+      before: before && { ...before },
+      after: { ...after, ...change },
+    });
   }
 
   async #location(id: string): Promise<StockLocationView> {

@@ -32,6 +32,14 @@ interface HeldLevel {
   allowBackorder: boolean;
 }
 
+/**
+ * How often a hold re-sizes itself at a level that concurrent holds drew on before moving to the
+ * next location. A refusal means another hold took units there since the read, so every retry
+ * follows real progress; the bound only stops a level drained a unit at a time by many writers
+ * from keeping one hold busy, and what it could not take there is tried at the next location.
+ */
+const HOLD_ATTEMPTS_PER_LEVEL = 5;
+
 /** How many due references one sweep claims per round; a sweep keeps going while rounds come back full. */
 const EXPIRY_BATCH = 200;
 
@@ -52,8 +60,8 @@ class LineRefused extends Error {
 }
 
 /**
- * Holds stock for a cart or an order while it is paid for. The reference (an order or checkout id)
- * ties the holds together in the ledger: what a reference still holds is the sum of its movements'
+ * Holds stock for an order while it is paid for. The reference (the order's id: checkout's, an order
+ * edit's or a return exchange's replacement order) ties the holds together in the ledger: what a reference still holds is the sum of its movements'
  * `delta_reserved`. `cw_stock_reservation` only keeps each reference's deadline; `expireDue` (the
  * `inventory.expire-reservations` job) releases what is past it. Every method joins the caller's
  * transaction through `em` (a savepoint when one is open).
@@ -350,20 +358,28 @@ export class ReservationService {
     if (levels.length === 0 && !line.locationId) return;
     let remaining = line.quantity;
     for (const level of levels) {
-      const take = level.allowBackorder ? remaining : Math.min(remaining, Math.max(0, level.available));
-      if (take <= 0) continue;
-      const result = await applyStockChange(tx, this.#deps.events, {
-        variant,
-        locationId: level.locationId,
-        deltaOnHand: 0,
-        deltaReserved: take,
-        reason: 'reservation',
-        actor: this.#deps.actor,
-        reference,
-        levelExists: true,
-      });
-      // a concurrent hold took it first: the conditional update refused, and the next location may still have some
-      if (result.ok) remaining -= take;
+      let available = level.available;
+      for (let attempt = 0; attempt < HOLD_ATTEMPTS_PER_LEVEL; attempt++) {
+        const take = level.allowBackorder ? remaining : Math.min(remaining, Math.max(0, available));
+        if (take <= 0) break;
+        const result = await applyStockChange(tx, this.#deps.events, {
+          variant,
+          locationId: level.locationId,
+          deltaOnHand: 0,
+          deltaReserved: take,
+          reason: 'reservation',
+          actor: this.#deps.actor,
+          reference,
+          levelExists: true,
+        });
+        if (result.ok) {
+          remaining -= take;
+          break;
+        }
+        // a concurrent hold took some of it since it was read: the whole update was refused, so size
+        // the attempt again from what is left now instead of passing over a level that still has stock
+        available = await this.#availableAt(tx, variant.id, level.locationId);
+      }
       if (remaining === 0) return;
     }
     const [left] = await rows<{ available: number | string | null }>(
@@ -374,6 +390,14 @@ export class ReservationService {
     // what this line held before running short is given back when the refusal rolls the holds back
     const available = Number(left?.available ?? 0) + (line.quantity - remaining);
     throw new LineRefused({ ok: false, variantId: variant.id, requested: line.quantity, available });
+  }
+
+  async #availableAt(tx: EntityManager, variantId: string, locationId: string): Promise<number> {
+    const [level] = await rows<{ available: number | string }>(
+      tx,
+      sql`select on_hand - reserved as available from cw_stock_level where variant_id = ${variantId} and location_id = ${locationId}`,
+    );
+    return Number(level?.available ?? 0);
   }
 
   /** The variants on sale among `variantIds`, each with its stock levels in holding order, in one query. */

@@ -31,7 +31,7 @@ export interface RenderedMessage {
   text: string;
   html?: string;
   link?: string;
-  /** Problems a merchant should see (an SMS over 160 GSM-7 characters, a variable missing): shown in preview and the delivery log. */
+  /** Problems a merchant should see (an SMS over 160 GSM-7 characters, a variable missing): shown in the template view, the preview and (kept per message) the delivery log. */
   warnings: string[];
 }
 

@@ -4,6 +4,7 @@ import type { Cradle } from '../../kernel/container.ts';
 import { run } from '../../kernel/db/sql.ts';
 import { cancelInTransaction, type CancelledBy } from './order-cancellation.ts';
 import { editOrderInTransaction, type OrderEdit } from './order-edits.ts';
+import { orderLinesForAudit, orderStateForAudit } from './order-audit.ts';
 import { createFulfillment, deliverFulfillment, shipFulfillment } from './order-fulfillment.ts';
 import { findOrder, insertOrder, insertTimeline, transitionOrder, type OrderRecord, type StatusChange } from './order-records.ts';
 import type { CreateFulfillmentBody, ShipBody } from './order.schemas.ts';
@@ -84,7 +85,16 @@ export class OrderService {
    * `ORDER_NOT_CANCELLABLE`); a second cancellation gets 409 `ORDER_TRANSITION_INVALID`.
    */
   async cancel(orderId: string, options: { by: CancelledBy; reason?: string | undefined }): Promise<CancelSettlement> {
-    await this.#deps.em.transactional((tx) => cancelInTransaction(tx, this.#operationDeps(), orderId, options));
+    await this.#deps.em.transactional(async (tx) => {
+      // staff cancellations are admin actions: audited with the order's state before and after
+      const before = options.by === 'staff' ? await orderStateForAudit(tx, orderId, { lock: true }) : null;
+      await cancelInTransaction(tx, this.#operationDeps(), orderId, options);
+      if (options.by === 'staff') {
+        const after = await orderStateForAudit(tx, orderId);
+        const reason = options.reason?.trim() || null;
+        this.#cradle.auditLog.record(tx, { action: 'order.cancelled', target: { type: 'order', id: orderId }, before, after: after && { ...after, reason } });
+      }
+    });
     return this.#settlePayments(orderId);
   }
 
@@ -135,7 +145,13 @@ export class OrderService {
    * installed, pending pay-on-delivery attempts are replaced by ones for the new total.
    */
   async edit(orderId: string, edit: OrderEdit): Promise<{ oldTotal: number; newTotal: number }> {
-    const result = await this.#deps.em.transactional((tx) => editOrderInTransaction(tx, this.#cradle, orderId, edit));
+    const result = await this.#deps.em.transactional(async (tx) => {
+      const before = await orderLinesForAudit(tx, orderId, { lock: true });
+      const totals = await editOrderInTransaction(tx, this.#cradle, orderId, edit);
+      const after = await orderLinesForAudit(tx, orderId);
+      this.#cradle.auditLog.record(tx, { action: 'order.edited', target: { type: 'order', id: orderId }, before, after: after && { ...after, reason: edit.reason } });
+      return totals;
+    });
     if (result.oldTotal !== result.newTotal && Object.hasOwn(this.#cradle, 'paymentService')) {
       try {
         await this.#cradle.paymentService.reissuePending(orderId);

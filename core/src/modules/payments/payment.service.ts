@@ -30,7 +30,7 @@ import {
 import { applyProviderResult, openAuthorization, type MoneyMoved } from './payment-outcome.ts';
 import { PaymentErrors } from './payments.errors.ts';
 
-type Deps = Pick<Cradle, 'em' | 'events' | 'actor' | 'logger' | 'orderService' | 'paymentProviders' | 'shippingOffers'>;
+type Deps = Pick<Cradle, 'em' | 'events' | 'actor' | 'logger' | 'orderService' | 'paymentProviders' | 'shippingOffers' | 'auditLog'>;
 
 /** What the storefront needs after starting a payment: the attempt, where it stands, and how to continue. */
 export interface StartedPayment {
@@ -311,6 +311,15 @@ export class PaymentService {
         if (left === 0) break;
       }
       return calls;
+    }, (tx, before, after, call) => {
+      // audited where the money moved, so a refund the provider refused leaves no entry
+      const money = (p: PaymentRecord) => ({ paymentId: p.id, status: p.status, amountCaptured: p.amountCaptured, amountRefunded: p.amountRefunded });
+      this.#deps.auditLog.record(tx, {
+        action: 'order.refunded',
+        target: { type: 'order', id: orderId },
+        before: money(before),
+        after: { ...money(after), refunded: after.amountRefunded - before.amountRefunded, currencyCode: after.currencyCode, reason: call.reason ?? request.reason, ...(call.data ?? {}) },
+      });
     });
     const refunded = settled.reduce((sum, s) => sum + s.moved.refunded, 0);
     return { refunded, payments: await paymentsOfOrder(this.#deps.em, orderId) };
@@ -517,12 +526,14 @@ export class PaymentService {
    * Plans provider calls in one transaction (order and payments locked, checks made, one ledger row
    * per call written with its key), makes the calls outside it, and settles each in a transaction of
    * its own. A call that throws marks its row failed (retrying the operation reuses the key) and
-   * the problem is passed on after the calls still pending are marked failed too.
+   * the problem is passed on after the calls still pending are marked failed too. `audit`, when
+   * given, records each call that moved money in the transaction that settles it.
    */
   async #moneyCalls(
     orderId: string,
     actor: Actor,
     plan: (tx: EntityManager, order: OrderRecord, payments: PaymentRecord[]) => Promise<PlannedCall[]>,
+    audit?: (tx: EntityManager, before: PaymentRecord, after: PaymentRecord, call: PlannedCall) => void,
   ): Promise<Array<{ payment: PaymentRecord; moved: MoneyMoved }>> {
     const ready = await this.#deps.em.transactional(async (tx) => {
       const order = await this.#lockOrder(tx, orderId);
@@ -579,7 +590,9 @@ export class PaymentService {
         const first = await settleTransaction(tx, transaction.id, { status: 'succeeded', result });
         // a second caller settling the same call finds the ledger already moved: nothing to apply twice
         const moved = first ? await applyProviderResult(this.#deps, tx, order, payments, current, provider, result, { reason: call.reason, failsPayment: false }) : { ...NOTHING_MOVED, changed: false };
-        return { payment: (await findPayment(tx, payment.id))!, moved };
+        const after = (await findPayment(tx, payment.id))!;
+        if (first && audit) audit(tx, current, after, call);
+        return { payment: after, moved };
       });
       settled.push(outcome);
     }

@@ -21,5 +21,5 @@ export const purchasingModule = definePlugin({
 });
 
 export { PurchasingService };
-export type { PurchaseOrderView, PurchaseOrderLineView, PurchaseOrderStatus, SupplierView } from './purchasing.service.ts';
+export type { PurchaseOrderView, PurchaseOrderLineView, PurchaseOrderStatus, PurchaseReceiptView, SupplierView } from './purchasing.service.ts';
 export { PurchasingErrors } from './purchasing.errors.ts';

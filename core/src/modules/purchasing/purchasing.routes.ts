@@ -93,7 +93,7 @@ export const purchaseOrderRoutes = [
   defineRoute({
     method: 'GET',
     path: '/:id',
-    summary: 'A purchase order with its lines',
+    summary: 'A purchase order with its lines and its receipts (oldest first)',
     tags,
     access: PURCHASING_ACCESS,
     schema: { params: IdParams, response: { 200: PurchaseOrder } },
@@ -124,7 +124,8 @@ export const purchaseOrderRoutes = [
     summary: 'Receive a delivery: adds stock at the purchase order’s location and records what arrived',
     description:
       'All lines or none: more than is outstanding on a line is refused with 422 (`PURCHASE_ORDER_OVER_RECEIPT`, naming `/lines/<i>/quantity`). ' +
-      'Each received line is written to the stock ledger as a `receipt` referencing the PO number.',
+      'The delivery is recorded as a receipt (who, when, the optional `note`, its lines), listed in the purchase order’s `receipts`, and ' +
+      'each received line is written to the stock ledger as a `receipt` referencing the PO number, in one transaction.',
     tags,
     access: PURCHASING_ACCESS,
     schema: { params: IdParams, body: ReceiveBody, response: { 200: PurchaseOrder } },

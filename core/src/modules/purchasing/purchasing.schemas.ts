@@ -40,6 +40,15 @@ export const PurchaseOrderLine = Type.Object({
   quantityReceived: Type.Integer(),
   unitCost: Type.Integer(),
 });
+export const PurchaseReceipt = Type.Object({
+  id: Type.String(),
+  receivedAt: Type.String(),
+  locationId: Type.String(),
+  actorKind: Type.String(),
+  actorId: Nullable(Type.String()),
+  note: Nullable(Type.String()),
+  lines: Type.Array(Type.Object({ purchaseOrderLineId: Type.String(), variantId: Type.String(), quantity: Type.Integer() })),
+});
 export const PurchaseOrder = Type.Object({
   id: Type.String(),
   number: Type.String(),
@@ -52,6 +61,8 @@ export const PurchaseOrder = Type.Object({
   createdAt: Type.String(),
   updatedAt: Type.String(),
   lines: Type.Array(PurchaseOrderLine),
+  /** Deliveries received so far, oldest first. */
+  receipts: Type.Array(PurchaseReceipt),
 });
 
 export const LineInput = Type.Object(

@@ -1,13 +1,13 @@
 import { sql } from 'kysely';
 import type { EntityManager } from '@mikro-orm/sql';
 import { rows } from '../../kernel/db/sql.ts';
-import type { Cradle } from '../../kernel/container.ts';
+import { actorReference, type Cradle } from '../../kernel/container.ts';
 import { newId } from '../../kernel/ids.ts';
 import { CatalogErrors } from '../catalog/index.ts';
 import { applyStockChange, InventoryErrors } from '../inventory/index.ts';
 import { PurchasingErrors } from './purchasing.errors.ts';
 
-type Deps = Pick<Cradle, 'em' | 'events' | 'actor'>;
+type Deps = Pick<Cradle, 'em' | 'events' | 'actor' | 'auditLog'>;
 
 export type PurchaseOrderStatus = 'draft' | 'ordered' | 'partially_received' | 'received' | 'cancelled';
 
@@ -29,6 +29,17 @@ export interface PurchaseOrderLineView {
   unitCost: number;
 }
 
+/** One delivery against a purchase order: when it came, who booked it in, where, and what it brought. */
+export interface PurchaseReceiptView {
+  id: string;
+  receivedAt: string;
+  locationId: string;
+  actorKind: string;
+  actorId: string | null;
+  note: string | null;
+  lines: { purchaseOrderLineId: string; variantId: string; quantity: number }[];
+}
+
 export interface PurchaseOrderView {
   id: string;
   number: string;
@@ -41,6 +52,8 @@ export interface PurchaseOrderView {
   createdAt: string;
   updatedAt: string;
   lines: PurchaseOrderLineView[];
+  /** The deliveries received so far, oldest first. */
+  receipts: PurchaseReceiptView[];
 }
 
 export interface LineInput {
@@ -179,6 +192,7 @@ export class PurchasingService {
       this.#allow('order', po);
       const now = new Date();
       await rows(em, sql`update cw_purchase_order set status = 'ordered', ordered_at = ${now}, updated_at = ${now} where id = ${id}`);
+      this.#audit(em, 'purchase_order.ordered', id, { status: po.status }, { status: 'ordered', orderedAt: now.toISOString() });
     });
     return this.getPurchaseOrder(id);
   }
@@ -189,14 +203,16 @@ export class PurchasingService {
       const po = await this.#lock(em, id);
       this.#allow('cancel', po);
       await rows(em, sql`update cw_purchase_order set status = 'cancelled', updated_at = ${new Date()} where id = ${id}`);
+      this.#audit(em, 'purchase_order.cancelled', id, { status: po.status }, { status: 'cancelled' });
     });
     return this.getPurchaseOrder(id);
   }
 
   /**
-   * Receives a delivery: for each line, adds the quantity to on-hand stock at the PO's location
-   * (a `receipt` movement referencing the PO number) and to the line's quantity received, all in
-   * one transaction. More than is outstanding on a line is refused (422) and nothing is written.
+   * Receives a delivery: records it as a receipt (who, when, where, the note and its lines) and,
+   * for each line, adds the quantity to on-hand stock at the PO's location (a `receipt` movement
+   * referencing the PO number) and to the line's quantity received, all in one transaction. More than
+   * is outstanding on a line is refused (422) and nothing is written.
    */
   async receive(id: string, input: { lines: { lineId: string; quantity: number }[]; note?: string }): Promise<PurchaseOrderView> {
     await this.#deps.em.transactional(async (em) => {
@@ -222,6 +238,14 @@ export class PurchasingService {
         outstanding.set(entry.lineId, left - entry.quantity);
       });
       const variantOf = new Map(lines.map((l) => [l.id, l.variant_id]));
+      const receiptId = newId('rcpt');
+      const actor = actorReference(this.#deps.actor);
+      const receivedAt = new Date();
+      await rows(
+        em,
+        sql`insert into cw_purchase_order_receipt (id, purchase_order_id, location_id, actor_kind, actor_id, note, received_at)
+          values (${receiptId}, ${id}, ${po.location_id}, ${actor.kind}, ${actor.id}, ${input.note ?? null}, ${receivedAt})`,
+      );
       for (const entry of input.lines) {
         const variant = await this.#stockVariant(em, variantOf.get(entry.lineId)!);
         const result = await applyStockChange(em, this.#deps.events, {
@@ -236,14 +260,37 @@ export class PurchasingService {
         });
         if (!result.ok) throw new Error(`Receiving ${entry.quantity} of ${variant.id} was refused by the stock ledger`);
         await rows(em, sql`update cw_purchase_order_line set quantity_received = quantity_received + ${entry.quantity}::int where id = ${entry.lineId}`);
+        await rows(
+          em,
+          sql`insert into cw_purchase_order_receipt_line (id, receipt_id, purchase_order_line_id, variant_id, quantity)
+            values (${newId('rcptl')}, ${receiptId}, ${entry.lineId}, ${variant.id}, ${entry.quantity})`,
+        );
       }
       const fully = [...outstanding.values()].every((left) => left === 0);
-      await rows(em, sql`update cw_purchase_order set status = ${fully ? 'received' : 'partially_received'}, updated_at = ${new Date()} where id = ${id}`);
+      const status = fully ? 'received' : 'partially_received';
+      await rows(em, sql`update cw_purchase_order set status = ${status}, updated_at = ${new Date()} where id = ${id}`);
+      this.#audit(
+        em,
+        'purchase_order.received',
+        id,
+        { status: po.status, lines: lines.map((l) => ({ id: l.id, quantityReceived: Number(l.quantity_received) })) },
+        {
+          status,
+          receiptId,
+          note: input.note ?? null,
+          lines: lines.map((l) => ({ id: l.id, quantityReceived: Number(l.quantity_ordered) - outstanding.get(l.id)! })),
+        },
+      );
     });
     return this.getPurchaseOrder(id);
   }
 
   // --- helpers ---------------------------------------------------------------------------------
+
+  /** The audit entry of a purchase order's transition, committed with it. */
+  #audit(em: EntityManager, action: string, id: string, before: Record<string, unknown>, after: Record<string, unknown>): void {
+    this.#deps.auditLog.record(em, { action, target: { type: 'purchase_order', id }, before, after });
+  }
 
   #allow(action: keyof typeof TRANSITIONS, po: { number: string; status: PurchaseOrderStatus }): void {
     if (!TRANSITIONS[action].includes(po.status)) {
@@ -299,6 +346,21 @@ export class PurchasingService {
     const [po] = await rows<Record<string, any>>(em, sql`select * from cw_purchase_order where id = ${id}`);
     if (!po) throw PurchasingErrors.PURCHASE_ORDER_NOT_FOUND(`No purchase order ${id}`);
     const lines = await rows<Record<string, any>>(em, sql`select * from cw_purchase_order_line where purchase_order_id = ${id} order by position, id`);
+    const receipts = await rows<Record<string, any>>(
+      em,
+      sql`select r.id, r.location_id, r.actor_kind, r.actor_id, r.note, r.received_at, l.purchase_order_line_id, l.variant_id, l.quantity
+        from cw_purchase_order_receipt r join cw_purchase_order_receipt_line l on l.receipt_id = r.id join cw_purchase_order_line pl on pl.id = l.purchase_order_line_id
+        where r.purchase_order_id = ${id} order by r.received_at, r.id, pl.position, l.id`,
+    );
+    const receiptViews = new Map<string, PurchaseReceiptView>();
+    for (const row of receipts) {
+      let receipt = receiptViews.get(row.id);
+      if (!receipt) {
+        receipt = { id: row.id, receivedAt: iso(row.received_at), locationId: row.location_id, actorKind: row.actor_kind, actorId: row.actor_id, note: row.note, lines: [] };
+        receiptViews.set(row.id, receipt);
+      }
+      receipt.lines.push({ purchaseOrderLineId: row.purchase_order_line_id, variantId: row.variant_id, quantity: Number(row.quantity) });
+    }
     return {
       id: po.id,
       number: po.number,
@@ -317,6 +379,7 @@ export class PurchasingService {
         quantityReceived: Number(l.quantity_received),
         unitCost: Number(l.unit_cost),
       })),
+      receipts: [...receiptViews.values()],
     };
   }
 }

@@ -25,4 +25,4 @@ export {
   type TaxableItem,
   type TaxedItem,
 } from './tax-calculator.ts';
-export { allocateLargestRemainder, exclusiveTax, inclusiveTax, percentFraction, type Fraction } from './rounding.ts';
+export { allocateLargestRemainder, exclusiveTax, inclusiveTax, inclusiveTaxes, percentFraction, type Fraction } from './rounding.ts';

@@ -31,6 +31,18 @@ export function inclusiveTax(amount: number, rate: Fraction): number {
 }
 
 /**
+ * The taxes contained in a tax-inclusive amount taxed at several stacked rates (CGST + SGST): each
+ * `amount × rᵢ / (1 + Σr)`, rounded half up to the minor unit on its own. With one rate it is
+ * `inclusiveTax`.
+ */
+export function inclusiveTaxes(amount: number, rates: readonly Fraction[]): number[] {
+  const common = rates.reduce((product, rate) => product * rate.denominator, 1n);
+  const scaled = rates.map((rate) => (rate.numerator * common) / rate.denominator);
+  const gross = common + scaled.reduce((sum, part) => sum + part, 0n);
+  return scaled.map((part) => toSafeNumber(divideHalfUp(BigInt(amount) * part, gross)));
+}
+
+/**
  * Splits `amount` over `weights` in proportion, in whole minor units, so the parts add up to
  * `amount` exactly (largest remainder): each part is first rounded down, then the units left over go
  * one each to the parts with the largest fractional remainders, earlier parts first on ties. With all

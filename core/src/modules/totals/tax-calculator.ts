@@ -1,5 +1,5 @@
 import type { CoreConfig } from '../../kernel/config/config.schema.ts';
-import { exclusiveTax, inclusiveTax, percentFraction, type Fraction } from './rounding.ts';
+import { exclusiveTax, inclusiveTaxes, percentFraction, type Fraction } from './rounding.ts';
 
 /** Where the goods go: tax follows the destination. */
 export interface TaxAddress {
@@ -89,17 +89,19 @@ interface CompiledRule {
 }
 
 /**
- * The default calculator: a table of rates from config (`tax.rates`). For each item, the rule of its
- * tax class for the destination country and region wins over the class's rule for the whole country;
- * with neither, no tax. Each item's tax is rounded once, half up, on the exact rational result
- * (`amount × r`, or `amount × r / (1 + r)` when prices include tax). Shipping is taxed at the
- * destination's rate for the default tax class.
+ * The default calculator: a table of rates from config (`tax.rates`). For each item, the rules of its
+ * tax class for the destination country and region win over the class's rules for the whole country;
+ * with neither, no tax. Usually one rule matches; rules marked `stack: true` for the same country,
+ * region and class all apply together (IN CGST + SGST, CA GST + PST), each reported as its own rate.
+ * Each tax of an item is rounded once, half up, on the exact rational result (`amount × r`, or
+ * `amount × r / (1 + Σr)` when prices include tax). Shipping is taxed at the destination's rates for
+ * the default tax class.
  */
 export class RuleBasedTaxCalculator implements TaxCalculator {
   readonly pricesIncludeTax: boolean;
   readonly defaultTaxClass: string;
-  /** `country|region|class` and `country||class` → the rule. */
-  readonly #rules = new Map<string, CompiledRule>();
+  /** `country|region|class` and `country||class` → the rules, in config order. */
+  readonly #rules = new Map<string, CompiledRule[]>();
 
   constructor(config: TaxConfig) {
     this.pricesIncludeTax = config.pricesIncludeTax;
@@ -109,30 +111,45 @@ export class RuleBasedTaxCalculator implements TaxCalculator {
       if (ids.has(rule.id)) throw new Error(`tax.rates: the id ${rule.id} is used twice`);
       ids.add(rule.id);
       const key = ruleKey(rule.countryCode, rule.region, rule.taxClass ?? config.defaultTaxClass);
-      const clash = this.#rules.get(key);
-      if (clash) throw new Error(`tax.rates: ${clash.rule.id} and ${rule.id} both apply to the same country, region and tax class`);
-      this.#rules.set(key, { rule, fraction: percentFraction(rule.rate) });
+      const same = this.#rules.get(key) ?? [];
+      const clash = same.find((other) => !other.rule.stack || !rule.stack);
+      if (clash) {
+        throw new Error(
+          `tax.rates: ${clash.rule.id} and ${rule.id} both apply to the same country, region and tax class; mark both \`stack: true\` if they are meant to apply together`,
+        );
+      }
+      this.#rules.set(key, [...same, { rule, fraction: percentFraction(rule.rate) }]);
     }
   }
 
-  /** The rule that applies to `taxClass` at `address`, if any. */
+  /** The rule that applies to `taxClass` at `address`, if any (the first, when several stack). */
   ruleFor(address: TaxAddress, taxClass: string): TaxRateRule | undefined {
-    return this.#compiledRuleFor(address, taxClass)?.rule;
+    return this.rulesFor(address, taxClass)[0];
+  }
+
+  /** Every rule that applies to `taxClass` at `address`: none, one, or several that stack. */
+  rulesFor(address: TaxAddress, taxClass: string): TaxRateRule[] {
+    return this.#compiledRulesFor(address, taxClass).map((compiled) => compiled.rule);
   }
 
   calculate(request: TaxRequest): TaxedItem[] {
     return request.items.map((item) => {
-      const match = this.#compiledRuleFor(request.address, item.taxClass ?? this.defaultTaxClass);
-      if (!match) return { id: item.id, taxes: [] };
-      const amount = this.pricesIncludeTax ? inclusiveTax(item.amount, match.fraction) : exclusiveTax(item.amount, match.fraction);
-      return { id: item.id, taxes: [{ rateId: match.rule.id, name: match.rule.name, rate: match.rule.rate, amount }] };
+      const matches = this.#compiledRulesFor(request.address, item.taxClass ?? this.defaultTaxClass);
+      if (matches.length === 0) return { id: item.id, taxes: [] };
+      const amounts = this.pricesIncludeTax
+        ? inclusiveTaxes(item.amount, matches.map((match) => match.fraction))
+        : matches.map((match) => exclusiveTax(item.amount, match.fraction));
+      return {
+        id: item.id,
+        taxes: matches.map((match, i) => ({ rateId: match.rule.id, name: match.rule.name, rate: match.rule.rate, amount: amounts[i]! })),
+      };
     });
   }
 
-  #compiledRuleFor(address: TaxAddress, taxClass: string): CompiledRule | undefined {
+  #compiledRulesFor(address: TaxAddress, taxClass: string): CompiledRule[] {
     const country = address.countryCode.toUpperCase();
     const regional = address.region ? this.#rules.get(ruleKey(country, address.region, taxClass)) : undefined;
-    return regional ?? this.#rules.get(ruleKey(country, undefined, taxClass));
+    return regional ?? this.#rules.get(ruleKey(country, undefined, taxClass)) ?? [];
   }
 }
 

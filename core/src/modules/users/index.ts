@@ -30,3 +30,4 @@ export const usersModule = definePlugin({
 
 export { User, USER_ROLES, UserService };
 export type { UserRole };
+export { UserErrors } from './users.errors.ts';

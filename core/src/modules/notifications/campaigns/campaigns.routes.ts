@@ -156,6 +156,7 @@ export const campaignRoutes = [
   defineRoute({
     method: 'POST',
     path: '/:id/preview',
+    audit: false,
     summary: 'Render the campaign email with sample data',
     description: 'In `locale` (default: the store’s default locale), falling back as delivery does. Needs `settings:write` or `orders:read`.',
     tags,

@@ -44,6 +44,7 @@ function messageView(row: MessageRow) {
     status: row.status,
     statusReason: row.status_reason,
     subject: row.subject,
+    warnings: json(row.warnings),
     attempts: row.attempts,
     round: row.round,
     nextAttemptAt: iso(row.next_attempt_at),

@@ -39,6 +39,7 @@ const MessageFields = {
   status: Status,
   statusReason: Nullable(Type.String({ description: 'Why it failed, died, bounced or was suppressed' })),
   subject: Nullable(Type.String()),
+  warnings: Type.Array(Type.String(), { description: 'What rendering this message warned about: a variable without a value, an SMS over one message or outside GSM-7' }),
   attempts: Type.Integer({ description: 'Send attempts over every round' }),
   round: Type.Integer({ description: '1, plus one per resend' }),
   nextAttemptAt: Nullable(DateTime),

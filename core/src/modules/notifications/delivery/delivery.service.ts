@@ -4,12 +4,12 @@ import type { Cradle } from '../../../kernel/container.ts';
 import type { Database } from '../../../kernel/db/database.ts';
 import { rows, run } from '../../../kernel/db/sql.ts';
 import type { Logger } from '../../../kernel/logger.ts';
-import type { DeliveryReport, NotificationChannel, OutgoingMessage, SendResult } from '../channels/notification-channel.ts';
+import type { ChannelKind, DeliveryReport, NotificationChannel, OutgoingMessage, SendResult } from '../channels/notification-channel.ts';
 import type { NotificationIntent, RenderedMessage } from '../pipeline.ts';
 import { suppressionReason, unsubscribeSubject } from '../preferences/preference-records.ts';
 import { retryDelayMs } from './delivery-backoff.ts';
 import { DeliveryErrors } from './delivery.errors.ts';
-import { claimDueMessages, json, loadMessage, queueMessages, recordAttempt, type MessageRow } from './message-records.ts';
+import { claimDueMessages, dueChannelKinds, json, loadMessage, queueMessages, recordAttempt, releaseMessages, type MessageRow } from './message-records.ts';
 
 export const SEND_DUE_JOB = 'notifications.send-due';
 export const POLL_STATUS_JOB = 'notifications.poll-status';
@@ -18,20 +18,24 @@ export const POLL_STATUS_JOB = 'notifications.poll-status';
 const STATUS_POLL_WINDOW_MS = 3 * 24 * 60 * 60 * 1000;
 const STATUS_POLL_BATCH = 100;
 
-/** How long a claimed message stays invisible to other workers: far longer than one send may take. */
+/** How long a claimed message stays invisible to other workers at least; longer when a batch may take longer (see `#leaseMs`). */
 const LEASE_MS = 5 * 60 * 1000;
 const BATCH_SIZE = 50;
+/** Batches per channel kind in one run: the sweep comes back for the rest. */
+const MAX_BATCHES = 20;
 
 export type SendOutcome = 'sent' | 'retried' | 'failed' | 'dead' | 'suppressed' | 'skipped';
 
 /** What a failed step of a send means: `retryable` failures come back with backoff, the others fail the message at once. */
-type Failure = { retryable: boolean; reason: string };
+type Failure = { retryable: boolean; reason: string; timedOut?: boolean };
 
 /**
  * Delivery: keeps one message per intent and sends each through the channel of its kind, with
  * retries, dead letters, a log of every attempt, resends and delivery reports. Every send runs
  * outside any database transaction, and each message is its own unit of work: a channel that is
- * down delays only its own messages.
+ * down delays only its own messages. Each channel kind is sent in a lane of its own, and a send that
+ * does not answer within `notifications.sendTimeoutSeconds` counts as a retryable failure, so a
+ * channel that hangs holds up neither the other channels nor the sweep.
  */
 export class NotificationDelivery {
   readonly #cradle: Cradle;
@@ -63,26 +67,72 @@ export class NotificationDelivery {
     await jobs.now(SEND_DUE_JOB, {}).catch((error: unknown) => this.#logger.warn({ err: error }, 'could not enqueue a notification send; the sweep will send it'));
   }
 
-  /** Sends every message due at `now`, batch after batch, each message on its own. */
+  /**
+   * Sends every message due at `now`: one lane per channel kind, all lanes at once; within a lane,
+   * batch after batch in due order, `notifications.channelConcurrency` sends at a time. A lane whose
+   * channel timed out stops for this run and gives its untried messages back to the next sweep, so a
+   * hung channel costs one timeout per run, not one per message.
+   */
   async sendDue(now = new Date()): Promise<Record<SendOutcome, number>> {
     const counts: Record<SendOutcome, number> = { sent: 0, retried: 0, failed: 0, dead: 0, suppressed: 0, skipped: 0 };
-    for (let batch = 0; batch < 20; batch++) {
-      const ids = await claimDueMessages(this.#database.fork(), now, BATCH_SIZE, LEASE_MS);
-      if (ids.length === 0) break;
-      for (const id of ids) counts[await this.processMessage(id, now)]++;
-    }
+    const kinds = await dueChannelKinds(this.#database.fork(), now);
+    const lanes = await Promise.allSettled(kinds.map((kind) => this.#sendLane(kind, now, counts)));
+    const broken = lanes.find((lane): lane is PromiseRejectedResult => lane.status === 'rejected');
+    if (broken) throw broken.reason;
     return counts;
+  }
+
+  async #sendLane(kind: ChannelKind, now: Date, counts: Record<SendOutcome, number>): Promise<void> {
+    const concurrency = this.#cradle.config.notifications.channelConcurrency;
+    for (let batch = 0; batch < MAX_BATCHES; batch++) {
+      const ids = await claimDueMessages(this.#database.fork(), now, BATCH_SIZE, this.#leaseMs(), kind);
+      if (ids.length === 0) return;
+      let next = 0;
+      let stalled = false;
+      let broken = false;
+      const worker = async () => {
+        while (!stalled && !broken && next < ids.length) {
+          try {
+            const { outcome, timedOut } = await this.#process(ids[next++]!, now);
+            counts[outcome]++;
+            if (timedOut) stalled = true;
+          } catch (error) {
+            broken = true;
+            throw error;
+          }
+        }
+      };
+      // every worker has finished before the untried rest is released, so none is released while being sent
+      const workers = await Promise.allSettled(Array.from({ length: Math.min(concurrency, ids.length) }, worker));
+      await releaseMessages(this.#database.fork(), ids.slice(next));
+      const failure = workers.find((w): w is PromiseRejectedResult => w.status === 'rejected');
+      if (failure) throw failure.reason;
+      if (stalled) {
+        this.#logger.warn({ channel: kind, released: ids.length - next }, 'a notification channel did not answer in time; its other messages wait for the next sweep');
+        return;
+      }
+    }
+  }
+
+  /** Long enough for a whole batch of a lane whose every send takes almost the timeout, so no other worker claims a message being sent. */
+  #leaseMs(): number {
+    const { sendTimeoutSeconds, channelConcurrency } = this.#cradle.config.notifications;
+    return Math.max(LEASE_MS, (Math.ceil(BATCH_SIZE / channelConcurrency) + 1) * sendTimeoutSeconds * 1000);
   }
 
   /** One attempt of one queued message: render, send, record. Never throws for a channel's failure. */
   async processMessage(id: string, now = new Date()): Promise<SendOutcome> {
+    return (await this.#process(id, now)).outcome;
+  }
+
+  async #process(id: string, now: Date): Promise<{ outcome: SendOutcome; timedOut: boolean }> {
     const em = this.#database.fork();
     const message = await loadMessage(em, id);
-    if (!message || message.status !== 'queued') return 'skipped';
+    if (!message || message.status !== 'queued') return { outcome: 'skipped', timedOut: false };
     const startedAt = new Date();
     // asked again now, not only when queued: a campaign or a retry can wait long enough for the recipient to unsubscribe
     const refusal = await this.#refusalNow(em, message);
-    if (refusal) return this.#suppress(em, message, refusal, startedAt);
+    if (refusal) return { outcome: await this.#suppress(em, message, refusal, startedAt), timedOut: false };
     let channel: NotificationChannel | undefined;
     let result: SendResult | Failure;
     try {
@@ -91,7 +141,8 @@ export class NotificationDelivery {
     } catch (error) {
       result = { retryable: true, reason: describe(error) };
     }
-    return this.#record(em, message, channel, result, startedAt, now);
+    const outcome = await this.#record(em, message, channel, result, startedAt, now);
+    return { outcome, timedOut: 'timedOut' in result && result.timedOut === true };
   }
 
   #refusalNow(em: EntityManager, message: MessageRow): Promise<string | null> {
@@ -140,11 +191,33 @@ export class NotificationDelivery {
       const missing = (error as { code?: unknown }).code === 'NOTIFICATION_TEMPLATE_MISSING';
       return { retryable: !missing, reason: `Rendering failed: ${describe(error)}` };
     }
-    await run(em, sql`update cw_notification_message set subject = ${rendered.subject?.slice(0, 500) ?? null} where id = ${message.id}`);
+    await run(
+      em,
+      sql`update cw_notification_message set subject = ${rendered.subject?.slice(0, 500) ?? null}, warnings = ${JSON.stringify(rendered.warnings)}::jsonb where id = ${message.id}`,
+    );
     try {
-      return await channel.send(this.#outgoing(message, rendered, unsubscribeUrl));
+      return await this.#sendWithin(channel, this.#outgoing(message, rendered, unsubscribeUrl));
     } catch (error) {
       return { retryable: true, reason: describe(error) };
+    }
+  }
+
+  /**
+   * The channel's answer, or a retryable failure once `notifications.sendTimeoutSeconds` have passed.
+   * A send given up on may still finish later; its retry carries the same idempotency key, so a
+   * service that honours the key delivers once.
+   */
+  async #sendWithin(channel: NotificationChannel, outgoing: OutgoingMessage): Promise<SendResult | Failure> {
+    const seconds = this.#cradle.config.notifications.sendTimeoutSeconds;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<Failure>((resolve) => {
+      timer = setTimeout(() => resolve({ retryable: true, timedOut: true, reason: `The ${channel.name} channel did not answer within ${seconds} s` }), seconds * 1000);
+    });
+    try {
+      // race() keeps a handler on the send, so one that fails after the timeout is not an unhandled rejection
+      return await Promise.race([(async () => channel.send(outgoing))(), timeout]);
+    } finally {
+      clearTimeout(timer);
     }
   }
 

@@ -30,6 +30,8 @@ export interface MessageRow {
   next_attempt_at: Date | string | null;
   provider_message_id: string | null;
   subject: string | null;
+  /** What the last render warned about (a variable without a value, an SMS over one message). */
+  warnings: string[] | string;
   created_at: Date | string;
   updated_at: Date | string;
   sent_at: Date | string | null;
@@ -68,16 +70,27 @@ export async function loadMessage(em: EntityManager, id: string): Promise<Messag
   return (await rows<MessageRow>(em, sql`select * from cw_notification_message where id = ${id}`))[0];
 }
 
+/** The channel kinds with messages due at `now` and not claimed by a worker: each is sent in a lane of its own. */
+export async function dueChannelKinds(em: EntityManager, now: Date): Promise<ChannelKind[]> {
+  const found = await rows<{ channel: ChannelKind }>(
+    em,
+    sql`select distinct channel from cw_notification_message
+         where status = 'queued' and next_attempt_at <= ${now} and (lease_until is null or lease_until <= ${now})
+         order by channel`,
+  );
+  return found.map((row) => row.channel);
+}
+
 /**
- * Claims due messages for this process with a lease (`FOR UPDATE SKIP LOCKED`), so several workers
- * send side by side and the claim of a worker that died runs out.
+ * Claims due messages of one channel kind for this process with a lease (`FOR UPDATE SKIP LOCKED`),
+ * so several workers send side by side and the claim of a worker that died runs out.
  */
-export async function claimDueMessages(em: EntityManager, now: Date, limit: number, leaseMs: number): Promise<string[]> {
+export async function claimDueMessages(em: EntityManager, now: Date, limit: number, leaseMs: number, channel: ChannelKind): Promise<string[]> {
   return em.transactional(async (tx) => {
     const due = await rows<{ id: string }>(
       tx,
       sql`select id from cw_notification_message
-           where status = 'queued' and next_attempt_at <= ${now} and (lease_until is null or lease_until <= ${now})
+           where status = 'queued' and channel = ${channel} and next_attempt_at <= ${now} and (lease_until is null or lease_until <= ${now})
            order by next_attempt_at, id limit ${limit} for update skip locked`,
     );
     if (due.length > 0) {
@@ -85,6 +98,12 @@ export async function claimDueMessages(em: EntityManager, now: Date, limit: numb
     }
     return due.map((d) => d.id);
   });
+}
+
+/** Gives claimed messages that were not tried back to the next sweep, without counting an attempt. */
+export async function releaseMessages(em: EntityManager, ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await run(em, sql`update cw_notification_message set lease_until = null where id in (${sql.join([...ids])}) and status = 'queued'`);
 }
 
 export interface AttemptRecord {

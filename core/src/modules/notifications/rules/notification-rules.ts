@@ -4,6 +4,7 @@ import type { ChannelKind } from '../channels/notification-channel.ts';
 import type { NotificationIntent, NotificationRules } from '../pipeline.ts';
 import { audienceOf, reachable, recipientKey } from './recipients.ts';
 import { configuredRules } from './rule-config.ts';
+import { rulesForRequest } from './requested-rules.ts';
 import { conditionHolds, type NotificationRule } from './rule-definitions.ts';
 import { applySetting, ruleSettings } from './rule-settings.ts';
 import { dataForVendor, eventData } from './template-data.ts';
@@ -34,8 +35,17 @@ export class ConfiguredNotificationRules implements NotificationRules {
     return this.#rules.map((rule) => applySetting(rule, settings.get(rule.id)));
   }
 
+  /** The configured rules for the event; for a request, only those that answer its template (see `rulesForRequest`). */
+  #candidates(event: { name: string; payload: Record<string, unknown> }): NotificationRule[] {
+    const forEvent = this.#rules.filter((rule) => rule.event === event.name);
+    const request = requestOf(event.payload);
+    if (!forEvent.some((rule) => rule.audience === 'requested')) return forEvent;
+    const answering = request ? rulesForRequest(forEvent, request.template) : [];
+    return forEvent.filter((rule) => rule.audience !== 'requested' || answering.includes(rule));
+  }
+
   async intentsFor(em: EntityManager, event: { id: string; name: string; payload: Record<string, unknown> }): Promise<NotificationIntent[]> {
-    const candidates = this.#rules.filter((rule) => rule.event === event.name);
+    const candidates = this.#candidates(event);
     if (candidates.length === 0) return [];
     const settings = await ruleSettings(em);
     const rules = candidates.map((rule) => applySetting(rule, settings.get(rule.id))).filter((rule) => rule.enabled && conditionHolds(rule.when, event.payload));
@@ -46,8 +56,9 @@ export class ConfiguredNotificationRules implements NotificationRules {
     for (const rule of rules) {
       const requested = rule.audience === 'requested' ? requestOf(event.payload) : undefined;
       if (rule.audience === 'requested' && !requested) continue;
-      const channels: ChannelKind[] = requested ? rule.channels.filter((channel) => channel === requested.channel) : rule.channels;
-      const template = requested?.template ?? rule.template;
+      // a rule of its own for the requested template sends on its channels; the catch-all only on the one asked for
+      const channels: ChannelKind[] = requested && !rule.template ? rule.channels.filter((channel) => channel === requested.channel) : rule.channels;
+      const template = rule.template || requested!.template;
       for (const { recipient, vendorId } of await audienceOf(em, rule, event.payload)) {
         const base = vendorId ? dataForVendor(shared, vendorId) : shared.data;
         const data = { ...base, recipient: { name: recipient.name ?? '' } };

@@ -84,9 +84,9 @@ export async function audienceOf(em: EntityManager, rule: NotificationRule, payl
     case 'requested': {
       const asked = (typeof payload.recipient === 'object' && payload.recipient !== null ? payload.recipient : {}) as Record<string, unknown>;
       const str = (value: unknown) => (typeof value === 'string' && value !== '' ? value : null);
-      // the request is sent as asked; the account only adds the locale
+      // the request is sent as asked; the account only adds the locale, and the phone for a rule that adds SMS to an emailed request
       const [user] = str(asked.userId) ? await rows<UserRow>(em, sql`select ${USER_COLUMNS} from cw_user u where u.id = ${asked.userId as string}`) : [];
-      return [{ recipient: { userId: str(asked.userId), name: str(asked.name), email: str(asked.email), phone: str(asked.phone), locale: user?.locale ?? null } }];
+      return [{ recipient: { userId: str(asked.userId), name: str(asked.name), email: str(asked.email), phone: str(asked.phone) ?? user?.phone ?? null, locale: user?.locale ?? null } }];
     }
   }
 }

@@ -1,6 +1,7 @@
 import type { CoreConfig } from '../../../kernel/config/config.schema.ts';
 import type { ChannelKind } from '../channels/notification-channel.ts';
 import { TEMPLATE_VARIABLES } from '../templates/template-variables.ts';
+import { REQUESTED_TEMPLATE_RULES } from './requested-rules.ts';
 import { AUDIENCES, DEFAULT_RULES, type Audience, type NotificationRule } from './rule-definitions.ts';
 
 type ConfigRule = CoreConfig['notifications']['rules'][number];
@@ -9,9 +10,10 @@ type ConfigRule = CoreConfig['notifications']['rules'][number];
  * The rules of this store: the defaults with `notifications.rules` applied (same id: the given
  * fields replace the default's; a new id: a rule of its own). A rule that could never send
  * (no event, unknown template) stops start-up with a message naming it, rather than failing silently.
+ * A `requested` rule with a `template` speaks for that requested template alone (requested-rules.ts).
  */
 export function configuredRules(changes: readonly ConfigRule[]): NotificationRule[] {
-  const rules = new Map(DEFAULT_RULES.map((rule) => [rule.id, { ...rule }]));
+  const rules = new Map([...DEFAULT_RULES, ...REQUESTED_TEMPLATE_RULES].map((rule) => [rule.id, { ...rule }]));
   for (const change of changes) {
     const base = rules.get(change.id);
     const { id, audience, channels, when, ...fields } = change;

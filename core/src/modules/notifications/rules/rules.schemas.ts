@@ -9,7 +9,7 @@ export const RuleView = Type.Object({
   event: Type.String(),
   audience: Type.String({ description: '`customer`, `user`, `vendors`, `staff`, `subscriber` or `requested`' }),
   permission: Type.Union([Type.String(), Type.Null()], { description: 'For `staff`: the permission their role holds' }),
-  template: Type.String({ description: 'Template key; empty for `requested` (the request names it)' }),
+  template: Type.String({ description: 'Template key; for `requested`, the requested template this rule speaks for, or empty for every other request (which names its own)' }),
   category: Type.String(),
   transactional: Type.Boolean(),
   enabled: Type.Boolean(),

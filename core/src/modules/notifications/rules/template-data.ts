@@ -86,6 +86,21 @@ async function orderData(em: EntityManager, config: CoreConfig, orderId: string)
   };
 }
 
+/**
+ * `order.shipped` names only the order: it is emitted when the last of its fulfillments ships, so
+ * the tracking shown is that fulfillment's (the latest shipped). A fulfillment without tracking
+ * leaves the fields null, which the templates test for.
+ */
+async function shippedTracking(em: EntityManager, orderId: string): Promise<Record<string, unknown>> {
+  const [shipped] = await rows<{ carrier: string | null; tracking_number: string | null; tracking_url: string | null }>(
+    em,
+    sql`select carrier, tracking_number, tracking_url from cw_fulfillment
+        where order_id = ${orderId} and shipped_at is not null and status <> 'cancelled'
+        order by shipped_at desc, id desc limit 1`,
+  );
+  return { tracking: { carrier: shipped?.carrier ?? null, number: shipped?.tracking_number ?? null, url: shipped?.tracking_url ?? null } };
+}
+
 /** What the event's own payload gives each template group. */
 function payloadData(name: string, payload: Payload, config: CoreConfig): Record<string, unknown> {
   const currency = text(payload.currencyCode) ?? 'EUR';
@@ -138,7 +153,8 @@ export async function eventData(em: EntityManager, config: CoreConfig, event: { 
   }
   const order = typeof payload.orderId === 'string' ? await orderData(em, config, payload.orderId) : undefined;
   const product = name.startsWith('inventory.') ? await productData(em, config, payload) : {};
-  const data: Record<string, unknown> = { store, ...order?.data, ...payloadData(name, payload, config), ...product };
+  const tracking = name === 'order.shipped' && order ? await shippedTracking(em, String(payload.orderId)) : {};
+  const data: Record<string, unknown> = { store, ...order?.data, ...payloadData(name, payload, config), ...product, ...tracking };
   const link = (data.complaint as { url?: string } | undefined)?.url ?? (order?.data.order as { url?: string } | undefined)?.url ?? (data.product as { url?: string } | undefined)?.url;
   if (link) data.link = link;
   return { data, lineVendors: order?.lineVendors ?? [] };

@@ -57,11 +57,16 @@ const MESSAGES: Record<string, MessageSpec> = {
     subject: 'Confirm your email address for {{ store.name }}',
     paragraphs: [HELLO, 'Please confirm your email address. The link works until {{ expiresAt }}.'],
     button: { label: 'Confirm email address', url: '{{ url }}' },
+    // for stores that add these channels to the rule (docs/admin/notifications.md); the inbox points to the email rather than carrying the link
+    inApp: { title: 'Confirm your email address', text: 'We sent you an email with a link to confirm your address.' },
+    sms: 'Confirm your email address for {{ store.name }}: {{ url }}',
   },
   'auth.password_reset': {
     subject: 'Reset your {{ store.name }} password',
     paragraphs: [HELLO, 'Someone asked to reset the password of your account. If it was you, choose a new password; the link works until {{ expiresAt }}. If not, ignore this email.'],
     button: { label: 'Choose a new password', url: '{{ url }}' },
+    inApp: { title: 'Password reset requested', text: 'Someone asked to reset your password. If it was not you, you can ignore the email we sent.' },
+    sms: 'Reset your {{ store.name }} password: {{ url }} If you did not ask for this, ignore this message.',
   },
   'order.placed': {
     subject: 'Your order {{ order.number }} at {{ store.name }}',

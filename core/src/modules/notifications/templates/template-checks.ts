@@ -48,23 +48,52 @@ export function checkTemplate(template: string, channel: ChannelKind, content: P
       if (!(error instanceof TemplateSyntaxError)) throw error;
       throw NotificationRuleErrors.NOTIFICATION_TEMPLATE_SYNTAX(`${field}: ${error.message} (at character ${error.at})`, fieldError(field, 'syntax', error.message));
     }
-    for (const variable of variablesOf(nodes)) {
-      const found = lookupVariable(schema, variable.path);
-      const problem = !found.found
-        ? `"${variable.path}" is not a variable of ${template}`
-        : variable.list && found.kind !== 'list'
-          ? `"${variable.path}" is not a list, so it cannot be used with #each`
-          : !variable.list && (found.kind === 'group' || found.kind === 'list') && !isCondition(nodes, variable.at)
-            ? `"${variable.path}" is a group of variables, not a value`
-            : undefined;
-      if (problem) {
-        throw NotificationRuleErrors.NOTIFICATION_TEMPLATE_VARIABLE_UNKNOWN(`${field}: ${problem}`, {
-          errors: [{ in: 'body', pointer: `/${field}`, rule: 'variable', message: problem }],
-          extensions: { field, variable: variable.path },
-        });
-      }
+    const [first] = variableProblems(schema, template, nodes);
+    if (first) {
+      throw NotificationRuleErrors.NOTIFICATION_TEMPLATE_VARIABLE_UNKNOWN(`${field}: ${first.problem}`, {
+        errors: [{ in: 'body', pointer: `/${field}`, rule: 'variable', message: first.problem }],
+        extensions: { field, variable: first.variable },
+      });
     }
   }
+}
+
+/** Each variable of the parsed template its message does not have (or uses as what it is not). */
+function variableProblems(schema: VariableSchema, template: string, nodes: ReturnType<typeof parseTemplate>): Array<{ variable: string; problem: string }> {
+  const problems: Array<{ variable: string; problem: string }> = [];
+  for (const variable of variablesOf(nodes)) {
+    const found = lookupVariable(schema, variable.path);
+    const problem = !found.found
+      ? `"${variable.path}" is not a variable of ${template}`
+      : variable.list && found.kind !== 'list'
+        ? `"${variable.path}" is not a list, so it cannot be used with #each`
+        : !variable.list && (found.kind === 'group' || found.kind === 'list') && !isCondition(nodes, variable.at)
+          ? `"${variable.path}" is a group of variables, not a value`
+          : undefined;
+    if (problem) problems.push({ variable: variable.path, problem });
+  }
+  return problems;
+}
+
+/**
+ * What a saved template's variables no longer match (a template stored before its message's
+ * variables changed): the same problems a save refuses, as warnings naming the field.
+ */
+export function variableWarnings(template: string, content: Partial<TemplateContent>): string[] {
+  const schema = templateVariablesOf(template);
+  if (!schema) return [`"${template}" is not a template key: it is never sent`];
+  const warnings: string[] = [];
+  for (const field of FIELDS) {
+    const value = content[field];
+    if (typeof value !== 'string' || value === '') continue;
+    try {
+      warnings.push(...variableProblems(schema, template, parseTemplate(value)).map(({ problem }) => `${field}: ${problem}`));
+    } catch (error) {
+      if (!(error instanceof TemplateSyntaxError)) throw error;
+      warnings.push(`${field}: ${error.message} (at character ${error.at})`);
+    }
+  }
+  return warnings;
 }
 
 /** Whether the tag at `at` is an #if/#unless (which may test a group or a list for being there). */

@@ -4,7 +4,7 @@ import { defineRoute } from '../../../kernel/http/route.ts';
 import type { ChannelKind } from '../channels/notification-channel.ts';
 import { NotificationRuleErrors } from '../notifications-rules.errors.ts';
 import { DEFAULT_TEMPLATES, defaultTemplate, type TemplateContent } from './default-templates.ts';
-import { checkTemplate, variableSchemaOf } from './template-checks.ts';
+import { checkTemplate, variableSchemaOf, variableWarnings } from './template-checks.ts';
 import { canonicalLocale, TemplateRenderer } from './template-renderer.ts';
 import { deleteTemplate, saveTemplate, storedTemplates, storedTemplatesFor } from './template-store.ts';
 import { CAMPAIGN_TEMPLATE_PREFIX, SAMPLE_DATA, TEMPLATE_VARIABLES, variablePaths } from './template-variables.ts';
@@ -27,6 +27,17 @@ function keyOf(params: Params) {
   return { template: params.template, channel: params.channel as ChannelKind, locale: canonicalLocale(params.locale) };
 }
 
+/**
+ * Renders `content` with the sample data (merged with `data`) and answers it with every warning a
+ * merchant should see: variables the message does not have, variables left without a value, an SMS
+ * over one message or outside GSM-7. The view and the preview answer the same list.
+ */
+function renderWithWarnings(cradle: Cradle, template: string, channel: ChannelKind, locale: string, content: TemplateContent, data: Record<string, unknown> = {}) {
+  const unknown = variableWarnings(template, content);
+  const rendered = new TemplateRenderer(cradle).renderContent(content, channel, locale, mergeData(SAMPLE_DATA as Record<string, unknown>, data));
+  return { rendered, warnings: [...unknown, ...rendered.warnings] };
+}
+
 async function templateView(cradle: Cradle, params: Params): Promise<Static<typeof TemplateView>> {
   const key = keyOf(params);
   const variables = variablePaths(variableSchemaOf(key.template));
@@ -44,6 +55,7 @@ async function templateView(cradle: Cradle, params: Params): Promise<Static<type
     text: content.text,
     default: shipped,
     variables,
+    warnings: renderWithWarnings(cradle, key.template, key.channel, key.locale, content).warnings,
   };
 }
 
@@ -93,6 +105,7 @@ export const templateRoutes = [
   defineRoute({
     method: 'POST',
     path: '/preview',
+    audit: false,
     summary: 'Render a template (saved, or a draft) with sample data, answering the warnings',
     description:
       'Renders the template the store would send in `locale` (with the same fallback as delivery), or `draft` when given (checked as a ' +
@@ -119,15 +132,18 @@ export const templateRoutes = [
         if (!resolved) throw NotificationRuleErrors.NOTIFICATION_TEMPLATE_MISSING(`No ${channel} template "${body.template}" in ${locale} or a fallback`);
         ({ content, source, locale: usedLocale } = resolved);
       }
-      const rendered = new TemplateRenderer(cradle).renderContent(content, channel, locale, mergeData(SAMPLE_DATA as Record<string, unknown>, body.data ?? {}));
-      return { source, locale: usedLocale, subject: rendered.subject ?? null, html: rendered.html ?? null, text: rendered.text, warnings: rendered.warnings };
+      const { rendered, warnings } = renderWithWarnings(cradle, body.template, channel, locale, content, body.data ?? {});
+      return { source, locale: usedLocale, subject: rendered.subject ?? null, html: rendered.html ?? null, text: rendered.text, warnings };
     },
   }),
   defineRoute({
     method: 'GET',
     path: '/:template/:channel/:locale',
-    summary: 'One template in one locale, with the shipped default and the variables it may use',
-    description: 'The store’s version when there is one (`source: store`), else the shipped one; neither: 404 `NOTIFICATION_TEMPLATE_MISSING`.',
+    summary: 'One template in one locale, with the shipped default, the variables it may use and its warnings',
+    description:
+      'The store’s version when there is one (`source: store`), else the shipped one; neither: 404 `NOTIFICATION_TEMPLATE_MISSING`. ' +
+      '`warnings` as the preview gives them, rendered with the sample data: a variable the message does not have or that has no value, ' +
+      'an SMS over 160 GSM-7 characters or with characters outside GSM-7 (UCS-2, 70 per message), with how many billed messages it takes.',
     tags,
     access,
     schema: { params: TemplateParams, response: { 200: TemplateView } },
@@ -141,7 +157,8 @@ export const templateRoutes = [
       'Email takes `subject`, `html` (the body; the responsive layout wraps it) and `text`; SMS only `text`; in-app and push `text` and ' +
       'an optional `subject` (the title). Refused with 422 naming the field: a field the channel does not use or lacks ' +
       '(`NOTIFICATION_TEMPLATE_FIELD_INVALID`), a tag that does not parse (`NOTIFICATION_TEMPLATE_SYNTAX`), a variable the message does ' +
-      'not have (`NOTIFICATION_TEMPLATE_VARIABLE_UNKNOWN`, with `variable`). An unknown key: 404 `NOTIFICATION_TEMPLATE_UNKNOWN`. Audited.',
+      'not have (`NOTIFICATION_TEMPLATE_VARIABLE_UNKNOWN`, with `variable`). An unknown key: 404 `NOTIFICATION_TEMPLATE_UNKNOWN`. Audited. ' +
+      'Saved but flagged in `warnings` (as GET answers them): an SMS over one message or outside GSM-7, a variable the sample data leaves empty.',
     tags,
     access,
     schema: { params: TemplateParams, body: TemplateBody, response: { 200: TemplateView } },

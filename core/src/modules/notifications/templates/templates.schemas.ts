@@ -45,6 +45,8 @@ export const TemplateView = Type.Object({
   default: Nullable(Content),
   /** The variables the template may use (`order.lines[].title`: a field of each item of `#each order.lines`). */
   variables: Type.Array(Type.String()),
+  /** What the merchant should know, rendered with the sample data (the same list the preview answers): an SMS over one message or outside GSM-7, a variable unknown or without a value. */
+  warnings: Type.Array(Type.String()),
 });
 
 export const PreviewBody = Type.Object(
