@@ -26,6 +26,7 @@ import { createLogger, type Logger } from './logger.ts';
 import { KernelErrors } from './errors.ts';
 import { isPluginInstance, type AdminExtension, type PluginInstance, type SeedContext } from './plugin.ts';
 import { PluginError, PluginRegistry } from './plugin-registry.ts';
+import { shutdownStep } from './shutdown-step.ts';
 import { CORE_VERSION } from './version.ts';
 import { newId } from './ids.ts';
 
@@ -251,17 +252,28 @@ export async function createCommerce(input: CommerceConfigInput | RuntimeConfig)
           server.closeAllConnections();
           await closed;
         }
-        await dispatcher.stop();
-        await jobs.stop();
+        // each later part gets the same limit; one that overruns is logged and left behind
+        const limit = config.http.shutdownTimeout;
+        const step = async (part: string, work: () => Promise<unknown>, plugin?: string) => {
+          if (!(await shutdownStep(work, limit))) logger.warn({ part, plugin, limitMs: limit }, `shutdown: ${part} did not finish in time; going on`);
+        };
+        await step('event delivery', () => dispatcher.stop());
+        await step('job queue', () => jobs.stop());
         for (const hook of [...registry.stopHooks].reverse()) {
-          try {
-            await hook.fn(container.cradle);
-          } catch (error) {
-            logger.error({ err: error, plugin: hook.owner }, 'plugin failed to stop');
-          }
+          await step(
+            'plugin onStop',
+            async () => {
+              try {
+                await hook.fn(container.cradle);
+              } catch (error) {
+                logger.error({ err: error, plugin: hook.owner }, 'plugin failed to stop');
+              }
+            },
+            hook.owner,
+          );
         }
-        await container.dispose();
-        await database.close();
+        await step('container', () => container.dispose());
+        await step('database', () => database.close());
       })();
       return stopping;
     },

@@ -229,6 +229,25 @@ describe('plugin life cycle and declarations', () => {
     }
     expect(stopped).to.deep.equal(['@fixtures/two', '@fixtures/one']);
   });
+
+  it('finish stopping when an onStop hook never resolves: the hook is logged by name and left behind, later parts still run', async () => {
+    const stopped: string[] = [];
+    const hanging = definePlugin({ name: '@fixtures/hangs', version: '1.0.0', register: (api) => api.onStop(() => new Promise<void>(() => {})) })();
+    const tidy = definePlugin({ name: '@fixtures/tidy', version: '1.0.0', register: (api) => api.onStop(() => void stopped.push('@fixtures/tidy')) })();
+    // registered first, so stopped last: it runs although the hook before it hangs
+    const store = await createTestStore({ plugins: [tidy, hanging], http: { shutdownTimeout: 200 } });
+    const warnings: Array<Record<string, unknown>> = [];
+    const warn = store.commerce.logger.warn.bind(store.commerce.logger);
+    store.commerce.logger.warn = ((fields: Record<string, unknown>, message?: string) => {
+      warnings.push({ ...fields, message });
+      return warn(fields as never, message as never);
+    }) as typeof store.commerce.logger.warn;
+    await store.stop();
+    expect(warnings).to.deep.equal([{ part: 'plugin onStop', plugin: '@fixtures/hangs', limitMs: 200, message: 'shutdown: plugin onStop did not finish in time; going on' }]);
+    expect(stopped).to.deep.equal(['@fixtures/tidy']);
+    // the database was closed after the hung hook: a query on it fails
+    expect(await rejectionOf(store.commerce.database.ping())).to.be.instanceOf(Error);
+  });
 });
 
 describe('plugin conflicts', () => {

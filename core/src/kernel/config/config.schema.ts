@@ -42,7 +42,7 @@ export const CoreConfigSchema = Type.Object(
         bodyLimit: Type.Integer({ minimum: 1, default: 1_048_576 }),
         /** Trust X-Forwarded-* headers (behind a load balancer). */
         trustProxy: Type.Boolean({ default: false }),
-        /** Time given to in-flight requests on SIGTERM before connections are cut, in ms. */
+        /** Time given to in-flight requests on SIGTERM before connections are cut, then to each later part of shutdown, in ms. */
         shutdownTimeout: Type.Integer({ minimum: 0, default: 10_000 }),
         /**
          * How long an idle keep-alive connection stays open, in ms. Behind a load balancer, make it
