@@ -37,6 +37,32 @@ describe('notifications › campaign sending', function () {
   const messagesOf = (id: string) => sql(store, `select recipient_key, status from cw_notification_message where event_id = ? order by recipient_key`, [`campaign:${id}`]);
   const recipientsOf = (id: string) => sql(store, `select user_id, status, message_id, reason from cw_campaign_recipient where campaign_id = ? order by user_id`, [id]);
 
+  it('sends a campaign whose category was deleted after scheduling back to draft with the reason; fixed and scheduled again, it starts', async () => {
+    const people = await audience('gone', 2);
+    const category = await admin.as.post('/admin/categories', { name: 'Deleted before the campaign' });
+    expect(category.status, category.text).to.equal(201);
+    const created = await draft(admin, { segment: { boughtFromCategory: { categoryId: category.body.id } } });
+    const sendAt = new Date(Date.now() + 3_600_000);
+    await schedule(created.id, sendAt);
+    expect((await admin.as.delete(`/admin/categories/${category.body.id}`)).status).to.equal(204);
+
+    const due = await campaigns(store).dispatch(sendAt);
+    expect(due.started).not.to.include(created.id);
+    expect(due.returnedToDraft).to.deep.equal([created.id]);
+    const back = await campaign(admin, created.id);
+    expect(back).to.include({ status: 'draft', scheduledAt: null, startedAt: null });
+    expect(back.startError).to.equal(`/segment/boughtFromCategory/categoryId: no category ${category.body.id}`);
+    expect(await recipientsOf(created.id)).to.deep.equal([]);
+    // left for the admin: later runs neither retry nor report it again
+    expect((await campaigns(store).dispatch(seconds(sendAt, 60))).returnedToDraft).to.deep.equal([]);
+
+    const fixed = await admin.as.patch(`/admin/notifications/campaigns/${created.id}`, { segment: segmentOf('gone') });
+    expect(fixed.status, fixed.text).to.equal(200);
+    expect((await schedule(created.id, sendAt)).startError).to.equal(null);
+    expect((await campaigns(store).dispatch(seconds(sendAt, 120))).started).to.deep.equal([created.id]);
+    expect((await recipientsOf(created.id)).map((r: any) => r.user_id)).to.deep.equal(people.map((p) => p.id).sort());
+  });
+
   it('sends a scheduled campaign only once its time has come, and a second run at the same instant sends nothing again', async () => {
     const people = await audience('sched', 3);
     const created = await draft(admin, { segment: segmentOf('sched') });

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/sql';
 import { sql } from 'kysely';
 import type { Cradle } from '../../../kernel/container.ts';
+import { AppError } from '../../../kernel/errors.ts';
 import { rows, run } from '../../../kernel/db/sql.ts';
 import type { NotificationIntent } from '../pipeline.ts';
 import { MARKETING } from '../preferences/notification-categories.ts';
@@ -14,6 +15,8 @@ export const CAMPAIGN_EVENT_NAME = 'notification.campaign';
 
 export interface DispatchResult {
   started: string[];
+  /** Due campaigns whose segment no longer holds (a category deleted since): back to draft, with `startError`. */
+  returnedToDraft: string[];
   queued: number;
   suppressed: number;
   completed: string[];
@@ -40,14 +43,21 @@ export function allowance(ratePerMinute: number, lastBatchAt: Date | null, now: 
  */
 export async function dispatchCampaigns(cradle: Cradle, now: Date): Promise<DispatchResult> {
   const em = cradle.database.fork();
-  const result: DispatchResult = { started: [], queued: 0, suppressed: 0, completed: [] };
+  const result: DispatchResult = { started: [], returnedToDraft: [], queued: 0, suppressed: 0, completed: [] };
   const due = await rows<{ id: string }>(em, sql`select id from cw_campaign where status = 'scheduled' and scheduled_at <= ${now} order by scheduled_at, id`);
   for (const { id } of due) {
     try {
       if (await start(em, id, now)) result.started.push(id);
     } catch (error) {
-      // one campaign that cannot start (its category was deleted since) must not hold up the others; it is tried again next run
-      cradle.logger.error({ err: error, campaignId: id }, 'a campaign could not start');
+      // one campaign that cannot start must not hold up the others
+      if (error instanceof AppError && error.code === 'NOTIFICATION_CAMPAIGN_INVALID') {
+        // its segment no longer holds, and trying again will not change that: an admin must edit it
+        if (await returnToDraft(em, id, error.message, now)) result.returnedToDraft.push(id);
+        cradle.logger.warn({ campaignId: id, reason: error.message }, 'a due campaign went back to draft: its segment no longer holds');
+      } else {
+        // the database or something else failed: tried again next run
+        cradle.logger.error({ err: error, campaignId: id }, 'a campaign could not start');
+      }
     }
   }
   const storeRate = cradle.config.notifications.campaigns.ratePerMinute;
@@ -75,6 +85,15 @@ export async function dispatchCampaigns(cradle: Cradle, now: Date): Promise<Disp
   }
   if (queuedAny) await cradle.notificationDelivery.wake();
   return result;
+}
+
+async function returnToDraft(em: EntityManager, id: string, reason: string, now: Date): Promise<boolean> {
+  const moved = await rows<{ id: string }>(
+    em,
+    sql`update cw_campaign set status = 'draft', scheduled_at = null, start_error = ${reason}, updated_at = ${now}
+         where id = ${id} and status = 'scheduled' returning id`,
+  );
+  return moved.length > 0;
 }
 
 /** Moves a due campaign to sending and fixes its audience, in one transaction; false when someone else started, paused or cancelled it first. */

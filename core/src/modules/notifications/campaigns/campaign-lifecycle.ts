@@ -8,7 +8,7 @@ export type CampaignAction = 'schedule' | 'pause' | 'resume' | 'cancel' | 'unsch
 
 /** Which statuses each action starts from, and what it sets. */
 const TRANSITIONS: Record<CampaignAction, { from: readonly CampaignStatus[]; set: (now: Date, sendAt: Date) => RawBuilder<unknown> }> = {
-  schedule: { from: ['draft'], set: (_now, sendAt) => sql`status = 'scheduled', scheduled_at = ${sendAt}` },
+  schedule: { from: ['draft'], set: (_now, sendAt) => sql`status = 'scheduled', scheduled_at = ${sendAt}, start_error = null` },
   pause: { from: ['scheduled', 'sending'], set: () => sql`status = 'paused'` },
   // a campaign that never started has no audience yet: it waits for its time again
   resume: { from: ['paused'], set: () => sql`status = case when started_at is null then 'scheduled' else 'sending' end` },

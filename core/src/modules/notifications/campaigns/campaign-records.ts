@@ -20,6 +20,7 @@ export interface CampaignRow {
   last_batch_at: Date | string | null;
   completed_at: Date | string | null;
   cancelled_at: Date | string | null;
+  start_error: string | null;
   created_by: string | null;
   created_at: Date | string;
   updated_at: Date | string;
@@ -83,6 +84,7 @@ async function summaries(em: EntityManager, found: CampaignRow[]) {
     lastBatchAt: iso(row.last_batch_at),
     completedAt: iso(row.completed_at),
     cancelledAt: iso(row.cancelled_at),
+    startError: row.start_error,
     createdBy: row.created_by,
     createdAt: iso(row.created_at)!,
     updatedAt: iso(row.updated_at)!,

@@ -120,6 +120,9 @@ const CampaignFields = {
   lastBatchAt: Nullable(DateTime),
   completedAt: Nullable(DateTime),
   cancelledAt: Nullable(DateTime),
+  startError: Nullable(
+    Type.String({ description: 'Why the campaign could not start when it was due (it went back to draft); cleared when it is scheduled again' }),
+  ),
   createdBy: Nullable(Type.String()),
   createdAt: DateTime,
   updatedAt: DateTime,
