@@ -209,6 +209,19 @@ describe('admin audit coverage', () => {
       const entry = await onlyEntryOf(opened);
       expect(entry).to.deep.include({ action: 'ticket.opened', target: { type: 'tickets', id: 'tkt_42' } });
     });
+    it('keeps the answer of a write whose generic entry cannot be written: the change has committed, so a 500 would invite a retry', async () => {
+      const execute = (statement: string) => c.store.commerce.withScope((s) => s.cradle.em.execute(statement));
+      await execute('alter table cw_audit_log rename to cw_audit_log_away');
+      let closed: TestResponse;
+      try {
+        closed = await admin.as.post('/admin/tickets/tkt_9/close', { note: 'written while the audit log is away' });
+      } finally {
+        await execute('alter table cw_audit_log_away rename to cw_audit_log');
+      }
+      expect(closed.status, closed.text).to.equal(200);
+      expect(closed.body).to.deep.equal({ id: 'tkt_9', closed: true });
+      expect(await entriesOf(closed)).to.deep.equal([]);
+    });
   });
 
   describe('explicit entries', () => {

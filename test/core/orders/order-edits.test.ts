@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { ledgerVersusLevels, type InventoryStore } from '../inventory/inventory-helpers.ts';
+import { auditEntries } from '../admin/admin-helpers.ts';
 import { createCheckoutStore, readyCart, stockedVariant } from '../checkout/checkout-helpers.ts';
 
 describe('admin order edits', () => {
@@ -60,6 +61,22 @@ describe('admin order edits', () => {
     ]);
     const timeline = JSON.stringify((await c.admin.as.get(`/admin/orders/${orderId}`)).body);
     expect(timeline).to.include('Customer called to swap the plate for a bowl');
+
+    // the audit entry holds the lines and total the edit started from, and what it left
+    const audit = await auditEntries(c.admin, { action: 'order.edited', targetId: orderId });
+    expect(audit.items).to.have.length(1);
+    const [entry] = audit.items;
+    expect(entry!.actor.id).to.equal(c.admin.id);
+    expect(entry!.before).to.deep.include({ status: before.status, paymentStatus: before.paymentStatus, total: before.totals.total.amount });
+    expect(entry!.before.lines.map((l: any) => [l.lineId, l.quantity])).to.deep.equal([
+      [mugLine.id, 2],
+      [plateLine.id, 1],
+    ]);
+    expect(entry!.after).to.deep.include({ total: 5460, reason: 'Customer called to swap the plate for a bowl' });
+    expect(entry!.after.lines.map((l: any) => [l.variantId, l.quantity])).to.deep.equal([
+      [mug, 3],
+      [bowl, 1],
+    ]);
 
     // delivered: the courier collects the new total
     const items = edited.body.lines.map((l: any) => ({ lineId: l.id, quantity: l.quantity }));
