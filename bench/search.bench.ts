@@ -1,7 +1,8 @@
 /**
  * Search benchmark: `/store/search` (a two-word query without facets and the same queries with every
- * facet; a one-word query with brand, price and stock filters and every facet) and
- * `/store/search/suggest` on PostgreSQL, at 10,000 and 100,000 products,
+ * facet; a one-word query with brand, price and stock filters and every facet; browsing without
+ * `q`: the whole catalog without facets, with facets counted for each request, and listings of
+ * departments and sections paged through) and `/store/search/suggest` on PostgreSQL, at 10,000 and 100,000 products,
  * with 1, 10 and 50 concurrent clients. Each catalog is seeded with set-based SQL
  * (support/search-seed.ts), indexed by the store's own `search.reindex` job, and served by a store in
  * a child process. Latency is measured per request in the parent; prints and records p50/p95/p99 and
@@ -39,6 +40,9 @@ interface Scenario {
   unfaceted?: boolean;
 }
 
+/** The seed's 5 departments and their 20 sections (bench/support/search-seed.ts). */
+const BROWSED_CATEGORIES = [1, 2, 3, 4, 5].flatMap((d) => [`department-${d}`, ...[1, 2, 3, 4].map((s) => `section-${d}-${s}`)]);
+
 function scenarios(): Scenario[] {
   const pairs = MATERIALS.flatMap((material) => NOUNS.filter((noun) => !noun.includes(' ')).map((noun) => `${material} ${noun}`));
   const q = (text: string) => encodeURIComponent(text);
@@ -52,6 +56,21 @@ function scenarios(): Scenario[] {
       ),
     },
     { name: 'suggest (a prefix)', paths: [...ADJECTIVES, ...NOUNS].map((word) => `/store/search/suggest?q=${q(word.slice(0, 4))}`) },
+    {
+      name: 'no q: whole catalog, newest first, pages 1–5, no facets',
+      paths: [0, 1, 2, 3, 4].map((page) => `/store/search?currency=USD&facets=&limit=24&offset=${page * 24}`),
+      unfaceted: true,
+    },
+    {
+      // more distinct requests than a process keeps facets for, so each one counts them
+      name: 'no q: whole catalog, all facets, counted for each request',
+      paths: Array.from({ length: 600 }, (_, i) => `/store/search?currency=USD&priceMin=${i + 1}&limit=24`),
+    },
+    {
+      // a shopper's listing: the first page counts the facets, the next pages reuse them until the index changes
+      name: 'no q: 25 departments and sections × pages 1–5, all facets',
+      paths: BROWSED_CATEGORIES.flatMap((slug) => [0, 1, 2, 3, 4].map((page) => `/store/search?category=${slug}&currency=USD&limit=24&offset=${page * 24}`)),
+    },
   ];
 }
 

@@ -32,6 +32,7 @@ import { CreateSearchAnalytics } from './0030-search-analytics.ts';
 import { CreatePurchaseReceipts } from './0031-purchase-receipts.ts';
 import { AddNotificationMessageWarnings } from './0032-notification-message-warnings.ts';
 import { AddCampaignStartError } from './0033-campaign-start-error.ts';
+import { AddSearchRevision } from './0034-search-revision.ts';
 
 /** Core's migrations, in the order they run. Plugins' migrations run after these, in config order. */
 export const coreMigrations: MigrationDefinition[] = [
@@ -68,4 +69,5 @@ export const coreMigrations: MigrationDefinition[] = [
   { name: 'core/0031-purchase-receipts', class: CreatePurchaseReceipts },
   { name: 'core/0032-notification-message-warnings', class: AddNotificationMessageWarnings },
   { name: 'core/0033-campaign-start-error', class: AddCampaignStartError },
+  { name: 'core/0034-search-revision', class: AddSearchRevision },
 ];

@@ -4,7 +4,8 @@ import { createTestStore, type TestStore } from '@cartwright/core/testing';
 import { rows } from '../../../core/src/kernel/db/sql.ts';
 import { PostgresSearchProvider } from '../../../core/src/modules/search/postgres/postgres-search.provider.ts';
 import type { SearchDocument, SearchQuery } from '../../../core/src/modules/search/search-provider.ts';
-import { SEARCH_FIXTURES } from '../../../core/src/testing/search-fixtures.ts';
+import { FacetCache } from '../../../core/src/modules/search/postgres/search-facet-cache.ts';
+import { BRANDS, SEARCH_FIXTURES } from '../../../core/src/testing/search-fixtures.ts';
 
 const query = (q: string, extra: Partial<SearchQuery> = {}): SearchQuery => ({ q, filters: {}, currency: 'EUR', sort: 'relevance', facets: [], limit: 100, offset: 0, ...extra });
 const ids = (result: { hits: Array<{ id: string }> }) => result.hits.map((h) => h.id).sort();
@@ -169,6 +170,82 @@ describe('PostgreSQL search provider', () => {
       expect(error?.message).to.equal('catalog read failed');
       expect(await state(store)).to.deep.equal(before);
       expect((await provider.query(query(''))).total).to.equal(SEARCH_FIXTURES.length);
+    });
+  });
+
+  describe('facets kept between index writes', () => {
+    let store: TestStore;
+    before(async () => {
+      store = await createTestStore();
+      await providerOf(store).reindex((async function* () {
+        yield SEARCH_FIXTURES;
+      })());
+    });
+    after(() => store.stop());
+
+    const browse = (extra: Partial<SearchQuery> = {}) => query('', { facets: ['category', 'brand', 'price', 'rating', 'attributes'], sort: 'newest', limit: 5, ...extra });
+    const brandCount = (facets: { brand?: Array<{ id: string; count: number }> }, id: string) => facets.brand?.find((b) => b.id === id)?.count ?? 0;
+
+    it('answer every page and sort of a listing with the counts a fresh count gives, and follow each write, from whichever process made it', async () => {
+      // two providers stand for two API processes: each keeps its own facets
+      const [one, other] = [providerOf(store), providerOf(store)];
+      /** What a provider that has kept nothing counts now. */
+      const counted = async (extra: Partial<SearchQuery> = {}) => (await providerOf(store).query(browse(extra))).facets;
+
+      const first = await one.query(browse());
+      const second = await one.query(browse({ offset: 5, sort: 'name' }));
+      expect(second.facets).to.deep.equal(first.facets, 'paging and sorting do not change the counts');
+      expect(second.hits.map((h) => h.id)).not.to.deep.equal(first.hits.map((h) => h.id));
+      expect(second.total).to.equal(first.total);
+      expect(first.facets).to.deep.equal(await counted());
+      await other.query(browse());
+
+      // a product changes brand through the other process
+      const moved = SEARCH_FIXTURES.find((d) => d.brand?.id === BRANDS.lumen.id)!;
+      await other.index([{ ...moved, brand: BRANDS.ferro }]);
+      const afterMove = (await one.query(browse({ offset: 5 }))).facets;
+      expect(brandCount(afterMove, BRANDS.lumen.id)).to.equal(brandCount(first.facets, BRANDS.lumen.id) - 1);
+      expect(brandCount(afterMove, BRANDS.ferro.id)).to.equal(brandCount(first.facets, BRANDS.ferro.id) + 1);
+      expect(afterMove).to.deep.equal(await counted());
+      expect((await other.query(browse())).facets).to.deep.equal(afterMove);
+
+      // a removal through this one
+      await one.remove([moved.id]);
+      const afterRemoval = await other.query(browse());
+      expect(afterRemoval.total).to.equal(first.total - 1);
+      expect(brandCount(afterRemoval.facets, BRANDS.ferro.id)).to.equal(brandCount(first.facets, BRANDS.ferro.id));
+      expect(afterRemoval.facets).to.deep.equal(await counted());
+
+      // a reindex that switches to a smaller generation
+      await one.reindex((async function* () {
+        yield SEARCH_FIXTURES.slice(0, 10);
+      })());
+      const afterReindex = await other.query(browse());
+      expect(afterReindex.total).to.equal(10);
+      expect(afterReindex.facets).to.deep.equal(await counted());
+      expect(afterReindex.facets).not.to.deep.equal(afterRemoval.facets);
+    });
+
+    it('keep counts per request: other filters, currency and price bands are counted for themselves', async () => {
+      const provider = providerOf(store);
+      await provider.query(browse());
+      for (const extra of [{ filters: { brandIds: [BRANDS.lumen.id] } }, { currency: 'USD' }, { priceBands: [5000, 10000] }] as Array<Partial<SearchQuery>>) {
+        expect((await provider.query(browse(extra))).facets, JSON.stringify(extra)).to.deep.equal((await providerOf(store).query(browse(extra))).facets);
+      }
+    });
+
+    it('forget the least recently used request beyond their bound, and never hand out a copy a caller can change', () => {
+      const cache = new FacetCache(2);
+      cache.set('a', '1', { rating: [{ min: 4, count: 1 }] });
+      cache.set('b', '1', { rating: [{ min: 4, count: 2 }] });
+      cache.get('a', '1');
+      cache.set('c', '1', { rating: [{ min: 4, count: 3 }] });
+      expect(cache.get('b', '1')).to.equal(undefined, 'b was the least recently used');
+      const a = cache.get('a', '1')!;
+      a.rating![0]!.count = 99;
+      expect(cache.get('a', '1')).to.deep.equal({ rating: [{ min: 4, count: 1 }] });
+      expect(cache.get('a', '2')).to.equal(undefined, 'another revision');
+      expect(cache.get('a', '1')).to.equal(undefined, 'an entry of an older revision is dropped');
     });
   });
 });

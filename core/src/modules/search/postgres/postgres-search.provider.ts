@@ -16,7 +16,8 @@ import {
   writeTargets,
 } from './search-generations.ts';
 import { completions, corrections } from './search-lexicon.ts';
-import { runSearchStatement, type SearchBoosts } from './search-statement.ts';
+import { indexRevision, FacetCache } from './search-facet-cache.ts';
+import { runSearchStatement, type SearchBoosts, type StatementInput } from './search-statement.ts';
 import { buildSuggestions } from './search-suggestions.ts';
 import { formatSearchText, parseSearchText, skuKey, type SearchTerm } from '../search-text.ts';
 import { termsFound } from './search-tsquery.ts';
@@ -37,6 +38,7 @@ export class PostgresSearchProvider implements SearchProvider {
   readonly #language: string;
   readonly #boosts: SearchBoosts;
   readonly #logger: Logger;
+  readonly #facets = new FacetCache();
   #languageChecked: Promise<void> | undefined;
 
   constructor(cradle: Cradle) {
@@ -109,11 +111,24 @@ export class PostgresSearchProvider implements SearchProvider {
     const em = await this.#ready();
     const terms = parseSearchText(query.q);
     const input = { query, terms, sku: skuKey(query.q ?? ''), language: this.#language, boosts: this.#boosts };
-    const result = await runSearchStatement(em, input);
+    const result = await this.#answer(em, input);
     if (result.total > 0 || !terms.length) return result;
     const corrected = await this.#corrected(em, terms);
     if (!corrected) return result;
-    return { ...(await runSearchStatement(em, { ...input, terms: corrected })), correctedQuery: formatSearchText(corrected) };
+    return { ...(await this.#answer(em, { ...input, terms: corrected })), correctedQuery: formatSearchText(corrected) };
+  }
+
+  /** Runs the statement, counting the facets only when the index changed since they were last counted for this request. */
+  async #answer(em: EntityManager, input: StatementInput): Promise<SearchResult> {
+    const { query } = input;
+    if (!query.facets?.length) return runSearchStatement(em, input);
+    const revision = await indexRevision(em);
+    const key = JSON.stringify([input.terms, input.sku, query.filters, query.currency, query.facets, query.priceBands ?? null]);
+    const facets = this.#facets.get(key, revision);
+    if (facets) return { ...(await runSearchStatement(em, { ...input, query: { ...query, facets: [] } })), facets };
+    const result = await runSearchStatement(em, input);
+    this.#facets.set(key, revision, result.facets);
+    return result;
   }
 
   async suggest(request: { prefix: string; limit: number }): Promise<SearchSuggestion[]> {

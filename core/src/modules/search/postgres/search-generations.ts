@@ -5,7 +5,7 @@ import { rows, run } from '../../../kernel/db/sql.ts';
 /**
  * Which generation of the index answers queries, and which one a reindex is filling. Every write
  * locks the state row first, so writes take turns and a reindex's switch never lands between an
- * `index()` call's two writes.
+ * `index()` call's two writes; locking it also bumps the index's revision (see search-facet-cache.ts).
  */
 export interface GenerationState {
   active: number;
@@ -22,7 +22,7 @@ export const activeGeneration = sql`(select active_generation from cw_search_sta
 export async function lockGenerations(tx: EntityManager): Promise<GenerationState> {
   const [state] = await rows<{ active_generation: string; building_generation: string | null; language: string | null }>(
     tx,
-    sql`select active_generation, building_generation, language from cw_search_state for update`,
+    sql`update cw_search_state set revision = revision + 1 returning active_generation, building_generation, language`,
   );
   if (!state) throw new Error('the search index has no state row: run the database migrations (core/0029-search-index)');
   return { active: Number(state.active_generation), building: state.building_generation === null ? null : Number(state.building_generation), language: state.language };

@@ -39,7 +39,7 @@ export interface StatementInput {
 
 /**
  * One statement answers a search: the matched set `m` (text and the unfaceted filters, with a
- * column per faceted filter) is read once, and the page, the total and every facet are counted
+ * column per faceted filter) is found once, and the page, the total and every facet are counted
  * from it, so a search is one round trip and facets cost what the matches cost.
  */
 export async function runSearchStatement(em: EntityManager, input: StatementInput): Promise<SearchResult> {
@@ -67,11 +67,14 @@ export async function runSearchStatement(em: EntityManager, input: StatementInpu
   // only products on the result's pages need a score; facets also count those other filters leave out
   const score = faceted.length ? sql`case when ${sql.join(faceted, sql` and `)} then ${rank} * ${boost} end` : sql`${rank} * ${boost}`;
   const wanted = query.facets ?? [];
+  // Facets read the matched set many times, so it is worth writing out once. Without them only the
+  // total and one page are read: inlined, the total counts from an index and the page sorts only
+  // its top rows (a whole-catalog browse at 100,000 products: 280 ms materialized, 20 ms inlined).
 
   const [row] = await rows<Record<string, unknown>>(
     em,
     sql`with stats as (select coalesce(max(popularity), 0) as max_popularity from cw_search_document where generation = ${activeGeneration}),
-      m as materialized (
+      m as ${wanted.length ? sql`materialized` : sql`not materialized`} (
         select d.id, d.brand_id, d.rating, d.created_at, d.sort_title, d.popularity,
           ${wanted.includes('category') ? sql`d.category_ids` : sql`null::text[]`} as category_ids,
           ${wanted.includes('attributes') ? sql`d.facet_attributes` : sql`null::jsonb`} as facet_attributes,
